@@ -1,0 +1,48 @@
+# Two commands matter: `make run` and `make test`. Everything else is a step they use.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+DB      ?= data/build/paylens.duckdb
+PORT    ?= 8501
+DATA_FILES := $(shell find data -path data/build -prune -o -type f -print 2>/dev/null)
+
+.PHONY: run test build lint bench browser-deps clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# The store is derived from data/: rebuild when it is missing or older than any source file.
+$(DB): $(STAMP) $(DATA_FILES)
+	$(BIN)/paylens build --db $(DB)
+
+build: $(STAMP)
+	$(BIN)/paylens build --db $(DB)
+
+run: $(DB)
+	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --server.headless true
+
+# Debian's chromium and CJK fonts for the browser tests (no browser download).
+browser-deps:
+	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \
+	  echo "chromium and fonts-noto-cjk present"; \
+	else \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
+	fi
+
+test: $(STAMP) browser-deps
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+bench: $(STAMP)
+	$(BIN)/paylens synth --db data/build/synth.duckdb
+	$(BIN)/paylens bench --db data/build/synth.duckdb --json
+
+clean:
+	rm -rf data/build $(VENV)

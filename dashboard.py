@@ -1,0 +1,22 @@
+"""PayLens: the frame. Page config, shared sidebar filters and navigation; pages do the rest."""
+
+import streamlit as st
+
+from paylens.errors import PaylensError
+from paylens.ui.filters import show_notices, sidebar_filters
+
+st.set_page_config(page_title="PayLens · China payments", page_icon=":material/query_stats:", layout="wide")
+
+pages = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="", default=True),
+    st.Page("pages/metrics.py", title="Metrics", icon=":material/monitoring:", url_path="metrics"),
+]
+nav = st.navigation(pages)
+notices = st.container()
+try:
+    st.session_state["filters"] = sidebar_filters()
+    nav.run()
+except PaylensError as exc:
+    st.error(str(exc))
+with notices:
+    show_notices()

@@ -1,0 +1,3 @@
+"""PayLens: competitive intelligence on China's payment platforms (core, no UI)."""
+
+__version__ = "0.1.0"

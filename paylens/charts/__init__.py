@@ -1,0 +1,1 @@
+"""Pure chart functions: DataFrame in, plotly Figure out (no streamlit, no I/O)."""

@@ -1,0 +1,31 @@
+"""Shared figure layout and the empty-state figure."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+FONT = "Noto Sans, Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
+
+
+def finish(fig: go.Figure, title: str = "") -> go.Figure:
+    """Common look: title, legend on top, unified font with CJK fallbacks, readable hover."""
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"} if title else None,
+        font={"family": FONT, "size": 13},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        margin={"l": 10, "r": 10, "t": 70 if title else 40, "b": 10},
+        hoverlabel={"font": {"family": FONT}, "align": "left"},
+        template="plotly_white",
+    )
+    return fig
+
+
+def empty_figure(message: str) -> go.Figure:
+    """A blank figure that says what is missing instead of drawing empty axes."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                       font={"size": 15, "color": "#595959"})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.update_layout(height=220)
+    return finish(fig)

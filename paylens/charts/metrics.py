@@ -1,0 +1,55 @@
+"""Metric charts: one trace per platform (and unit), never splicing series from different sources."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from paylens.charts.events import add_event_markers
+from paylens.charts.layout import empty_figure, finish
+from paylens.charts.palette import CONFIDENCE_SYMBOLS, colour, dash
+from paylens.charts.text import esc
+from paylens.units import axis_title, format_value
+
+HOVER = ("<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]}: <b>%{customdata[3]}</b><br>"
+         "Source: %{customdata[4]} (%{customdata[5]})<br>Confidence: %{customdata[6]}<extra></extra>")
+
+
+def _custom(df: pd.DataFrame) -> list[tuple]:
+    return list(zip(
+        df["platform"].map(esc), df["platform_zh"].fillna("").map(esc), df["period"].map(esc),
+        [format_value(v, u) for v, u in zip(df["value"], df["unit"], strict=True)],
+        df["source_publisher"].map(esc), df["source_date"].fillna("n.d.").replace("", "n.d.").map(esc),
+        df["confidence"], strict=True,
+    ))
+
+
+def metric_figure(df: pd.DataFrame, events: pd.DataFrame | None = None, title: str = "") -> go.Figure:
+    """Values over time per platform; one subplot per unit; lines only where one firm publishes the series."""
+    if df.empty:
+        return empty_figure("No values for this metric with the current filters.")
+    units = list(dict.fromkeys(df["unit"]))
+    fig = make_subplots(rows=len(units), cols=1, shared_xaxes=True, vertical_spacing=0.08,
+                        subplot_titles=[axis_title(u) for u in units] if len(units) > 1 else None)
+    # A metric named after a research firm is one consistent series; otherwise points come from
+    # different publishers and joining them would splice sources, so they stay unconnected.
+    joined = df["research_firm"].notna().all()
+    for row, unit in enumerate(units, start=1):
+        part = df[df["unit"] == unit]
+        for pid, series in part.groupby("platform_id", sort=False):
+            series = series.sort_values("period_end")
+            fig.add_trace(go.Scatter(
+                x=series["period_end"], y=series["value"], name=str(series["platform"].iloc[0]),
+                legendgroup=pid, showlegend=row == 1,
+                mode="lines+markers" if joined else "markers",
+                line={"color": colour(pid), "dash": dash(pid), "width": 2.5},
+                marker={"color": colour(pid), "size": 9,
+                        "symbol": [CONFIDENCE_SYMBOLS.get(c, "circle") for c in series["confidence"]]},
+                customdata=_custom(series), hovertemplate=HOVER,
+            ), row=row, col=1)
+        fig.update_yaxes(title_text=axis_title(unit), row=row, col=1, rangemode="tozero")
+    if len(units) == 1:
+        add_event_markers(fig, events)
+    fig.update_layout(height=max(420, 300 * len(units)))
+    return finish(fig, title)

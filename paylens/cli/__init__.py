@@ -1,0 +1,1 @@
+"""The `paylens` command line."""

@@ -1,0 +1,181 @@
+"""`paylens` commands: build, import-metrics, ingest, signals, eval-signals, export, snapshot."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from paylens.config import settings
+from paylens.errors import InputError, PaylensError
+
+
+def handled(fn):
+    """Turn PaylensError into `message` on stderr and its exit code; anything else exits 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except PaylensError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(exc.exit_code)
+        except OSError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    """`k=v` pairs into a dict; a pair without '=' is bad input."""
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise InputError(f"--param {pair!r}: expected key=value")
+        out[key.strip()] = value
+    return out
+
+
+db_option = click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                         help="Store path (default data/build/paylens.duckdb or $PAYLENS_DB).")
+data_option = click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
+                           default=None, help="Source data folder (default ./data or $PAYLENS_DATA).")
+
+
+@click.group()
+@click.version_option(package_name="paylens")
+def cli() -> None:
+    """PayLens: Alipay and its rivals in numbers and in the press."""
+
+
+@cli.command()
+@data_option
+@db_option
+@handled
+def build(data_dir: Path | None, db: Path | None) -> None:
+    """Rebuild the store from data/ and print row counts."""
+    from paylens.store.build import build as run_build
+
+    result = run_build(settings(data_dir, db))
+    click.echo(f"built {result.db_path} (build {result.build_id[:12]})")
+    for table, n in result.counts.items():
+        click.echo(f"  {table:18} {n:>8,}")
+
+
+@cli.command("import-metrics")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@data_option
+@db_option
+@handled
+def import_metrics(csv_file: Path, data_dir: Path | None, db: Path | None) -> None:
+    """Validate a metrics CSV, save it under data/imports/ and rebuild the store."""
+    from paylens.store.intake import import_metrics as run_import
+
+    result = run_import(settings(data_dir, db), csv_file)
+    if not result.added:
+        click.echo(f"0 new rows ({result.skipped} already in the store); nothing changed")
+        return
+    click.echo(f"added {result.added} rows ({result.skipped} already present); saved {result.saved[0]}")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@data_option
+@db_option
+@handled
+def ingest(paths: tuple[Path, ...], data_dir: Path | None, db: Path | None) -> None:
+    """Add article files (or folders of them) to data/articles/ and rebuild the store."""
+    from paylens.store.intake import ingest_articles
+
+    result = ingest_articles(settings(data_dir, db), list(paths))
+    click.echo(f"added {result.added} articles ({result.skipped} already in the corpus)")
+    for path in result.saved:
+        click.echo(f"  saved {path}")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
+@data_option
+@handled
+def signals(files: tuple[Path, ...], as_json: bool, data_dir: Path | None) -> None:
+    """Extract signals from article files without touching the store."""
+    from paylens.signals.articles import parse_article
+    from paylens.signals.extract import Extractor, hits_to_json_lines
+
+    extractor = Extractor.from_dir(settings(data_dir).data_dir / "lexicon")
+    problems, parsed = [], []
+    for path in files:
+        try:
+            parsed.append((path, parse_article(path)))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    for path, art in parsed:
+        hits = extractor.extract_article(art)
+        if as_json:
+            for line in hits_to_json_lines(str(path), hits):
+                click.echo(line)
+            continue
+        click.echo(f"{path}: {len(hits)} hits")
+        for h in hits:
+            click.echo(f"  [{h.sentence_idx}] {h.signal:27} {h.platform:14} {h.stance:8} {h.score:.2f}  {h.evidence}")
+
+
+@cli.command("eval-signals")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--split", type=click.Choice(["train", "test", "all"]), default=None,
+              help="Evaluate one split (default: train and test separately).")
+@data_option
+@handled
+def eval_signals(gold: Path, split: str | None, data_dir: Path | None) -> None:
+    """Precision, recall and F1 per signal on a labelled gold CSV."""
+    from paylens.signals.evaluate import evaluate, format_report, load_gold
+    from paylens.signals.extract import Extractor
+
+    extractor = Extractor.from_dir(settings(data_dir).data_dir / "lexicon")
+    rows = load_gold(gold)
+    for name in ([split] if split else ["train", "test"]):
+        report = evaluate(rows, extractor, None if name == "all" else name)
+        click.echo(f"== split: {name} ==")
+        click.echo(format_report(report))
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--param", "params", multiple=True, help="k=v; competitors=a,b for lists.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="CSV file (else stdout).")
+@db_option
+@handled
+def export(query: str, params: tuple[str, ...], out: Path | None, db: Path | None) -> None:
+    """Run a named query and write its rows as CSV."""
+    from paylens import queries
+    from paylens.csv_export import to_csv_bytes
+    from paylens.store.reader import open_store
+
+    bound = parse_params(params)
+    queries.bind(queries.get(query), bound)  # fail on bad parameters before touching the store
+    con = open_store(settings(db_path=db).db_path)
+    try:
+        data = to_csv_bytes(queries.run(con, query, bound))
+    finally:
+        con.close()
+    if out is None:
+        sys.stdout.buffer.write(data.removeprefix(b"\xef\xbb\xbf"))
+    else:
+        out.write_bytes(data)
+        click.echo(f"wrote {out}", err=True)
+
+
+@cli.command("queries")
+def list_queries() -> None:
+    """List the named queries with their parameters."""
+    from paylens import queries
+
+    for q in queries.load_all().values():
+        click.echo(f"{q.name:24} {', '.join(q.params) or '-':40} {q.purpose}")

@@ -1,0 +1,25 @@
+"""Where things live: data folder and store path, read once from env or flags."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+QUERIES_DIR = PROJECT_ROOT / "queries"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved locations of the source data and the DuckDB store."""
+
+    data_dir: Path
+    db_path: Path
+
+
+def settings(data_dir: str | Path | None = None, db_path: str | Path | None = None) -> Settings:
+    """Resolve paths: explicit argument, then PAYLENS_DATA / PAYLENS_DB, then the repo defaults."""
+    data = Path(data_dir or os.environ.get("PAYLENS_DATA") or PROJECT_ROOT / "data")
+    db = Path(db_path or os.environ.get("PAYLENS_DB") or data / "build" / "paylens.duckdb")
+    return Settings(data_dir=data, db_path=db)

@@ -1,0 +1,110 @@
+"""Named SQL queries: one file per query in queries/, run with bound $parameters only."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from paylens.config import QUERIES_DIR
+from paylens.errors import QueryError
+
+PARAM_RE = re.compile(r"\$([a-z_][a-z0-9_]*)")
+LIST_PARAMS = frozenset({"competitors", "categories", "signals"})
+DATE_PARAMS = frozenset({"from", "to"})
+INT_PARAMS = frozenset({"limit", "max_points"})
+# Parameters an analyst may leave out: empty list means "all", the date range is open.
+DEFAULTS: dict[str, object] = {
+    "competitors": [], "categories": [], "signals": [],
+    "from": date(1900, 1, 1), "to": date(2100, 12, 31), "limit": 500, "max_points": 2000,
+    "platform": "", "signal": "", "stance": "", "article_id": "", "family": "", "q": "",
+}
+
+
+@dataclass(frozen=True)
+class Query:
+    """A named query: its purpose (first line), SQL text and the parameters it binds."""
+
+    name: str
+    purpose: str
+    sql: str
+    params: tuple[str, ...]
+
+
+def _parse(path: Path) -> Query:
+    sql = path.read_text(encoding="utf-8")
+    first = sql.splitlines()[0] if sql else ""
+    if not first.startswith("-- "):
+        raise QueryError(f"{path}:1: a query file starts with '-- <purpose>'")
+    body = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
+    params = tuple(dict.fromkeys(PARAM_RE.findall(body)))
+    return Query(path.stem, first[3:].strip(), sql, params)
+
+
+@cache
+def load_all(folder: Path = QUERIES_DIR) -> dict[str, Query]:
+    """Every query in the folder, by name."""
+    return {p.stem: _parse(p) for p in sorted(folder.glob("*.sql"))}
+
+
+def get(name: str) -> Query:
+    """One query by name, or a QueryError listing the known ones."""
+    queries = load_all()
+    if name not in queries:
+        raise QueryError(f"unknown query {name!r}; known: {', '.join(sorted(queries))}")
+    return queries[name]
+
+
+def coerce(name: str, value: object) -> object:
+    """Turn a CLI/URL string into the typed value bound for that parameter."""
+    if name in LIST_PARAMS:
+        items = value.split(",") if isinstance(value, str) else list(value or [])
+        return [str(i).strip() for i in items if str(i).strip()]
+    if name in DATE_PARAMS:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise QueryError(f"parameter {name}={value!r} is not a date (YYYY-MM-DD)") from None
+    if name in INT_PARAMS:
+        try:
+            return int(str(value))
+        except ValueError:
+            raise QueryError(f"parameter {name}={value!r} is not an integer") from None
+    return "" if value is None else str(value)
+
+
+def bind(query: Query, params: Mapping[str, object] | None) -> dict[str, object]:
+    """Typed values for exactly the query's parameters; unknown or missing ones are errors."""
+    params = dict(params or {})
+    unknown = sorted(set(params) - set(query.params))
+    if unknown:
+        raise QueryError(f"query {query.name} does not take {', '.join(unknown)}; "
+                         f"it takes {', '.join(query.params) or 'no parameters'}")
+    bound: dict[str, object] = {}
+    for name in query.params:
+        if name in params:
+            bound[name] = coerce(name, params[name])
+        elif name in DEFAULTS:
+            bound[name] = DEFAULTS[name]
+        else:
+            raise QueryError(f"query {query.name} needs parameter {name}")
+    return bound
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, object] | None = None) -> pd.DataFrame:
+    """Run a named query with bound parameters on a cursor of con; return a DataFrame."""
+    query = get(name)
+    bound = bind(query, params)
+    cur = con.cursor()
+    try:
+        return cur.execute(query.sql, bound).df()
+    finally:
+        cur.close()

@@ -1,0 +1,1 @@
+"""The DuckDB store: validated sources in, one atomically swapped file out."""

@@ -1,0 +1,146 @@
+"""Build the DuckDB store from data/ into a temp file, then swap it in atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from filelock import FileLock
+
+from paylens.config import Settings
+from paylens.store.catalogue import describe
+from paylens.store.sources import Sources, read_all
+
+SCHEMA = Path(__file__).with_name("schema.sql")
+AGGREGATES = Path(__file__).with_name("aggregates.sql")
+TEMP_MARK = ".tmp-"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build wrote."""
+
+    db_path: Path
+    build_id: str
+    counts: dict[str, int]
+
+
+def lock_for(db_path: Path) -> FileLock:
+    """One writer at a time per store path."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(db_path) + ".lock", timeout=600)
+
+
+def clean_temp_files(db_path: Path) -> list[Path]:
+    """Remove temp stores left by a killed build (call only while holding the lock)."""
+    removed = []
+    for leftover in db_path.parent.glob(db_path.name + TEMP_MARK + "*"):
+        leftover.unlink(missing_ok=True)
+        removed.append(leftover)
+    return removed
+
+
+def _frames(src: Sources, hits: list[dict]) -> dict[str, pd.DataFrame]:
+    """One DataFrame per source table, in a stable order."""
+    metrics = pd.DataFrame([vars(r) for r in src.metrics])
+    units = metrics.groupby("metric")["unit"].agg(lambda u: ",".join(sorted(set(u))))
+    catalogue = pd.DataFrame([
+        {**vars(describe(m)), "unit": units[m]} for m in sorted(units.index)
+    ])[["metric", "label", "family", "research_firm", "unit", "headline", "description"]]
+    articles = pd.DataFrame([
+        {"article_id": a.sha256[:16], "file": a.name, "title": a.title or Path(a.name).stem, "url": a.url,
+         "publisher": a.publisher, "date": pd.to_datetime(a.date).date() if a.date else None,
+         "lang": a.lang, "body": a.body}
+        for a in src.articles
+    ], columns=["article_id", "file", "title", "url", "publisher", "date", "lang", "body"])
+    return {
+        "platforms": pd.DataFrame(src.platforms),
+        "metric_catalogue": catalogue,
+        "metric_values": metrics,
+        "events": pd.DataFrame(src.events),
+        "articles": articles,
+        "signal_hits": pd.DataFrame(hits, columns=["article_id", "platform_id", "signal", "stance", "evidence",
+                                                   "sentence_idx", "score"]),
+    }
+
+
+def extract_hits(articles: list, lexicon_dir: Path) -> list[dict]:
+    """Run the signal extractor over every article (skipped when there are none)."""
+    if not articles:
+        return []
+    from paylens.signals.extract import Extractor
+
+    extractor = Extractor.from_dir(lexicon_dir)
+    rows = []
+    for art in articles:
+        for hit in extractor.extract_article(art):
+            rows.append({"article_id": art.sha256[:16], "platform_id": hit.platform, "signal": hit.signal,
+                         "stance": hit.stance, "evidence": hit.evidence, "sentence_idx": hit.sentence_idx,
+                         "score": hit.score})
+    return rows
+
+
+def write_store(path: Path, frames: dict[str, pd.DataFrame], build_id: str, synthetic: bool = False) -> dict:
+    """Create a fresh store at path from the frames; return row counts."""
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(SCHEMA.read_text())
+        counts = {}
+        for table, frame in frames.items():
+            if len(frame):
+                cols = ", ".join(f'"{c}"' for c in frame.columns)  # column names come from our own frames
+                con.register("frame", frame)
+                con.execute(f"insert into {table} ({cols}) select {cols} from frame")  # noqa: S608
+                con.unregister("frame")
+            counts[table] = len(frame)
+        con.execute(AGGREGATES.read_text())
+        con.execute("insert into build_info values ($id, $at, $synthetic, $counts)",
+                    {"id": build_id, "at": datetime.now(UTC).replace(tzinfo=None), "synthetic": synthetic,
+                     "counts": json.dumps(counts, sort_keys=True)})
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return counts
+
+
+def swap_in(tmp: Path, live: Path) -> None:
+    """Atomically replace the live store; readers keep the old inode until they reopen."""
+    fd = os.open(tmp, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, live)
+    dir_fd = os.open(live.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def build(cfg: Settings) -> BuildResult:
+    """Validate data/, build a new store beside the live one and swap it in."""
+    with lock_for(cfg.db_path):
+        return build_locked(cfg)
+
+
+def build_locked(cfg: Settings) -> BuildResult:
+    """The build itself; the caller holds the store's lock."""
+    db = cfg.db_path
+    clean_temp_files(db)
+    src = read_all(cfg.data_dir)  # raises InputError before anything is written
+    hits = extract_hits(src.articles, cfg.data_dir / "lexicon")
+    tmp = db.with_name(f"{db.name}{TEMP_MARK}{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    try:
+        counts = write_store(tmp, _frames(src, hits), src.data_sha256)
+        swap_in(tmp, db)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(str(tmp) + ".wal").unlink(missing_ok=True)
+    return BuildResult(db, src.data_sha256, counts)

@@ -1,0 +1,80 @@
+-- PayLens store schema: sources with provenance, then build-time aggregates.
+create table build_info (
+    build_id varchar not null,      -- sha256 of every source file in data/
+    built_at timestamp not null,
+    synthetic boolean not null,
+    counts varchar not null         -- json: table -> rows
+);
+
+create table platforms (
+    platform_id varchar primary key,
+    name varchar not null,
+    name_zh varchar,
+    operator varchar,
+    parent_group varchar,
+    launched varchar,
+    notes varchar,
+    kind varchar not null           -- payment | aggregate | ai_product
+);
+
+create table metric_catalogue (
+    metric varchar primary key,
+    label varchar not null,
+    family varchar not null,
+    research_firm varchar,
+    unit varchar not null,          -- comma-joined when a metric is published in several units
+    headline boolean not null,
+    description varchar not null
+);
+
+create table metric_values (
+    platform_id varchar not null,
+    metric varchar not null,
+    period varchar not null,
+    period_start date not null,
+    period_end date not null,
+    value double not null,
+    unit varchar not null,
+    source_publisher varchar not null,
+    source_title varchar,
+    source_url varchar not null,
+    source_date varchar,
+    confidence varchar not null,
+    note varchar,
+    source_file varchar not null,
+    source_line integer not null,
+    synthetic boolean not null default false
+);
+
+create table events (
+    date date not null,
+    platform_id varchar not null,
+    category varchar not null,
+    title varchar not null,
+    description varchar,
+    source_url varchar,
+    source_publisher varchar,
+    source_line integer
+);
+
+create table articles (
+    article_id varchar primary key, -- first 16 hex digits of the body's sha256
+    file varchar not null,
+    title varchar not null,
+    url varchar,
+    publisher varchar,
+    date date,
+    lang varchar not null,
+    body varchar not null,
+    synthetic boolean not null default false
+);
+
+create table signal_hits (
+    article_id varchar not null,
+    platform_id varchar not null,
+    signal varchar not null,
+    stance varchar not null,
+    evidence varchar not null,
+    sentence_idx integer not null,
+    score double not null
+);

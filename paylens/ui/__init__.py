@@ -1,0 +1,1 @@
+"""Streamlit glue: cached store access, the shared sidebar filters and widgets (the only UI imports)."""

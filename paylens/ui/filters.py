@@ -1,0 +1,121 @@
+"""The sidebar filters shared by every page, mirrored in the URL both ways."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import streamlit as st
+
+from paylens.ui.store import run
+from paylens.url_state import DEFAULT_COMPETITORS, DEFAULT_FROM, DEFAULT_TO, parse_competitors, parse_date
+
+INITIAL = "_url_initial"   # the query string the session was opened with
+NOTICES = "_url_notices"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Competitors and date range chosen in the sidebar."""
+
+    competitors: list[str]
+    date_from: date
+    date_to: date
+
+    def params(self) -> dict[str, object]:
+        """Query parameters shared by every page query."""
+        return {"competitors": self.competitors, "from": self.date_from, "to": self.date_to}
+
+    def slug(self) -> str:
+        """Filters as a file-name fragment."""
+        return f"{'-'.join(self.competitors) or 'all'}_{self.date_from}_{self.date_to}"
+
+
+def remember_url() -> None:
+    """Keep the query string the session was opened with (page switches clear the live one)."""
+    if INITIAL not in st.session_state:
+        st.session_state[INITIAL] = {k: st.query_params.get(k) for k in st.query_params}
+        st.session_state[NOTICES] = []
+
+
+def initial(name: str) -> str | None:
+    """A parameter from the URL the session was opened with."""
+    return st.session_state.get(INITIAL, {}).get(name)
+
+
+def notice(text: str) -> None:
+    """Queue a visible notice about a dropped URL value."""
+    st.session_state.setdefault(NOTICES, []).append(text)
+
+
+def show_notices() -> None:
+    """Show queued URL notices once."""
+    for text in st.session_state.get(NOTICES, []):
+        st.warning(text, icon="⚠️")
+    st.session_state[NOTICES] = []
+
+
+def platform_names() -> dict[str, str]:
+    """platform_id -> English name, for labels everywhere."""
+    df = run("platforms")
+    return dict(zip(df["platform_id"], df["name"], strict=True))
+
+
+def sidebar_filters() -> Filters:
+    """Render Competitors and dates in the sidebar; restore from and write to the URL."""
+    remember_url()
+    names = platform_names()
+    if "f_competitors" not in st.session_state:
+        comps, bad = parse_competitors(initial("competitors"), names)
+        if bad:
+            notice(f"Ignored unknown competitor id(s) in the link: {', '.join(bad)}")
+        st.session_state["f_competitors"] = comps if comps is not None else list(DEFAULT_COMPETITORS)
+        for key, param, default in (("f_from", "from", DEFAULT_FROM), ("f_to", "to", DEFAULT_TO)):
+            value, ok = parse_date(initial(param), default)
+            if not ok:
+                notice(f"Ignored malformed date {param}={initial(param)!r}; using {default}")
+            st.session_state[key] = value
+        if st.session_state["f_from"] > st.session_state["f_to"]:
+            notice("The link's start date was after its end date; the dates were swapped.")
+            st.session_state["f_from"], st.session_state["f_to"] = st.session_state["f_to"], st.session_state["f_from"]
+    with st.sidebar:
+        st.multiselect("Competitors", options=list(names), key="f_competitors",
+                       format_func=lambda pid: names.get(pid, pid).split(" (")[0],
+                       help="Platforms to compare; shared by every page and kept in the URL.")
+        left, right = st.columns(2)
+        left.date_input("From", key="f_from", min_value=date(2000, 1, 1), max_value=date(2030, 12, 31))
+        right.date_input("To", key="f_to", min_value=date(2000, 1, 1), max_value=date(2030, 12, 31))
+    f = Filters(list(st.session_state["f_competitors"]), st.session_state["f_from"], st.session_state["f_to"])
+    if f.date_from > f.date_to:
+        f = Filters(f.competitors, f.date_to, f.date_from)
+    return f
+
+
+def sync_url(f: Filters, page_params: dict[str, str] | None = None) -> None:
+    """Make the address bar state exactly the shared filters plus this page's own."""
+    state = {"competitors": ",".join(f.competitors), "from": f.date_from.isoformat(), "to": f.date_to.isoformat()}
+    state.update({k: v for k, v in (page_params or {}).items() if v})
+    if dict(st.query_params) != state:
+        st.query_params.from_dict(state)
+
+
+def url_choice(label: str, param: str, options: Sequence[str], default: str | None,
+               format_func: Callable[[str], str] = str, where=None, **kwargs) -> str | None:
+    """A selectbox whose value starts from the URL (if valid) and is remembered across pages."""
+    key = f"v_{param}"
+    options = list(options)
+    if key not in st.session_state:
+        wanted = initial(param)
+        if wanted and wanted not in options:
+            notice(f"Ignored unknown {param}={wanted!r} in the link.")
+            wanted = None
+        st.session_state[key] = wanted or default
+    if not options:
+        return None
+    current = st.session_state[key] if st.session_state[key] in options else (
+        default if default in options else options[0])
+    chosen = (where or st).selectbox(label, options, index=options.index(current), format_func=format_func,
+                                     key=f"w_{param}", **kwargs)
+    st.session_state[key] = chosen
+    return chosen

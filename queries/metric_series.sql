@@ -1,0 +1,17 @@
+-- One metric's values per platform and period, with full provenance, for the chosen competitors and dates.
+with chosen as (
+    select *
+    from metric_values
+    where metric = $metric
+      and (len($competitors) = 0 or list_contains($competitors, platform_id))
+      and period_end >= $from
+      and period_start <= $to
+)
+select v.platform_id, p.name as platform, p.name_zh as platform_zh,
+       v.metric, c.label as metric_label, c.research_firm,
+       v.period, v.period_start, v.period_end, v.value, v.unit,
+       v.source_publisher, v.source_title, v.source_url, v.source_date, v.confidence, v.note
+from chosen v
+join platforms p using (platform_id)
+join metric_catalogue c using (metric)
+order by v.platform_id, v.unit, v.period_end, v.period_start, v.source_url
