@@ -10,6 +10,10 @@ st.set_page_config(page_title="PayLens · China payments", page_icon=":material/
 pages = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="", default=True),
     st.Page("pages/metrics.py", title="Metrics", icon=":material/monitoring:", url_path="metrics"),
+    st.Page("pages/signals.py", title="Signals", icon=":material/campaign:", url_path="signals"),
+    st.Page("pages/articles.py", title="Articles", icon=":material/article:", url_path="articles"),
+    st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
+    st.Page("pages/snapshots.py", title="Snapshots", icon=":material/folder_zip:", url_path="snapshots"),
 ]
 nav = st.navigation(pages)
 notices = st.container()

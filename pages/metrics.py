@@ -6,7 +6,7 @@ from paylens.charts.metrics import metric_figure
 from paylens.charts.tables import metric_rows_table
 from paylens.ui.filters import sync_url, url_choice
 from paylens.ui.store import run
-from paylens.ui.widgets import chart, download_csv, empty_state, sources
+from paylens.ui.widgets import chart, download_csv, empty_state, events_for, sources
 
 f = st.session_state["filters"]
 st.title("Metrics")
@@ -25,7 +25,7 @@ info = catalogue.set_index("metric").loc[metric]
 st.caption(f"{info['description']} Unit: {info['unit']}. {info['n_values']} values.")
 
 series = run("metric_series", {**f.params(), "metric": metric})
-chart(metric_figure(series, None, info["label"]), "metric_chart")
+chart(metric_figure(series, events_for(f), info["label"]), "metric_chart")
 if info["research_firm"] is None or str(info["research_firm"]) in ("nan", "None"):
     st.caption("Points come from different publishers, so they are not joined into a line.")
 st.caption("Marker: ● reported · ◆ secondary · ○ approximate. Hover for source and confidence.")

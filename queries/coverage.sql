@@ -6,9 +6,9 @@ with chosen as (
       and year between year($from) and year($to)
       and ($family = '' or family = $family)
 )
-select c.platform_id, p.name as platform, c.year,
+select c.platform_id, p.short_name as platform, c.year,
        count(distinct c.metric) as n_metrics,
-       sum(c.n_values) as n_values,
+       sum(c.n_values)::bigint as n_values,
        string_agg(distinct c.metric, ', ' order by c.metric) as metrics
 from chosen c
 join platforms p using (platform_id)

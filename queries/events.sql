@@ -1,5 +1,5 @@
 -- Dated events (launches, regulation, subsidies, ...) for the chosen platforms, dates and categories.
-select e.date, e.platform_id, p.name as platform, e.category, e.title, e.description,
+select e.date, e.platform_id, p.short_name as platform, e.category, e.title, e.description,
        e.source_publisher, e.source_url
 from events e
 join platforms p using (platform_id)

@@ -16,7 +16,7 @@ ranked as (
            ) as rn
     from chosen
 )
-select r.platform_id, p.name as platform, p.name_zh as platform_zh,
+select r.platform_id, p.short_name as platform, p.name_zh as platform_zh,
        r.metric, c.label as metric_label, c.family, r.period, r.period_end, r.value, r.unit,
        r.source_publisher, r.source_title, r.source_url, r.source_date, r.confidence
 from ranked r

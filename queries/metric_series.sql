@@ -7,7 +7,7 @@ with chosen as (
       and period_end >= $from
       and period_start <= $to
 )
-select v.platform_id, p.name as platform, p.name_zh as platform_zh,
+select v.platform_id, p.short_name as platform, p.name_zh as platform_zh,
        v.metric, c.label as metric_label, c.research_firm,
        v.period, v.period_start, v.period_end, v.value, v.unit,
        v.source_publisher, v.source_title, v.source_url, v.source_date, v.confidence, v.note

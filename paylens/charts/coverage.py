@@ -22,7 +22,7 @@ def coverage_figure(df: pd.DataFrame, title: str = "") -> go.Figure:
     fig = go.Figure(go.Heatmap(
         z=grid.values, x=[str(y) for y in years], y=[esc(n) for n in names],
         colorscale="Blues", xgap=2, ygap=2, colorbar={"title": "metrics"},
-        customdata=listing.fillna("no data").values,
+        customdata=listing.astype(object).where(listing.notna(), "no data").values,
         hovertemplate="<b>%{y}</b> · %{x}<br>%{z} metrics<br>%{customdata}<extra></extra>",
     ))
     fig.update_layout(height=max(260, 60 + 38 * len(names)), yaxis={"autorange": "reversed"})

@@ -25,6 +25,30 @@ def _custom(df: pd.DataFrame) -> list[tuple]:
     ))
 
 
+def gap_breaks(ends: pd.Series) -> list[bool]:
+    """True before a point that follows a missing period (gap > 1.6x the usual spacing), so lines break there."""
+    if len(ends) < 3:
+        return [False] * len(ends)
+    days = pd.to_datetime(ends).diff().dt.days
+    usual = days.iloc[1:].median()
+    return [bool(d > 1.6 * usual) if pd.notna(d) else False for d in days]
+
+
+def _with_gaps(series: pd.DataFrame) -> tuple[list, list, list]:
+    """x, y and hover data with a None inserted at each gap: a line never bridges missing periods."""
+    xs, ys, cds = [], [], []
+    for brk, x, y, cd in zip(gap_breaks(series["period_end"]), series["period_end"], series["value"],
+                             _custom(series), strict=True):
+        if brk:
+            xs.append(None)
+            ys.append(None)
+            cds.append(None)
+        xs.append(x)
+        ys.append(y)
+        cds.append(cd)
+    return xs, ys, cds
+
+
 def metric_figure(df: pd.DataFrame, events: pd.DataFrame | None = None, title: str = "") -> go.Figure:
     """Values over time per platform; one subplot per unit; lines only where one firm publishes the series."""
     if df.empty:
@@ -39,14 +63,16 @@ def metric_figure(df: pd.DataFrame, events: pd.DataFrame | None = None, title: s
         part = df[df["unit"] == unit]
         for pid, series in part.groupby("platform_id", sort=False):
             series = series.sort_values("period_end")
+            xs, ys, cds = _with_gaps(series) if joined else (
+                list(series["period_end"]), list(series["value"]), _custom(series))
             fig.add_trace(go.Scatter(
-                x=series["period_end"], y=series["value"], name=str(series["platform"].iloc[0]),
+                x=xs, y=ys, name=esc(series["platform"].iloc[0]), connectgaps=False,
                 legendgroup=pid, showlegend=row == 1,
                 mode="lines+markers" if joined else "markers",
                 line={"color": colour(pid), "dash": dash(pid), "width": 2.5},
                 marker={"color": colour(pid), "size": 9,
-                        "symbol": [CONFIDENCE_SYMBOLS.get(c, "circle") for c in series["confidence"]]},
-                customdata=_custom(series), hovertemplate=HOVER,
+                        "symbol": [CONFIDENCE_SYMBOLS.get(c[6], "circle") if c else "circle" for c in cds]},
+                customdata=cds, hovertemplate=HOVER,
             ), row=row, col=1)
         fig.update_yaxes(title_text=axis_title(unit), row=row, col=1, rangemode="tozero")
     if len(units) == 1:

@@ -172,6 +172,28 @@ def export(query: str, params: tuple[str, ...], out: Path | None, db: Path | Non
         click.echo(f"wrote {out}", err=True)
 
 
+@cli.command()
+@click.option("--param", "params", multiple=True, help="k=v filters: competitors, from, to, metric, signal, ...")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Zip file to write.")
+@click.option("--base-url", default="http://localhost:8501", help="Dashboard address for the restore link.")
+@data_option
+@db_option
+@handled
+def snapshot(params: tuple[str, ...], out: Path, base_url: str, data_dir: Path | None, db: Path | None) -> None:
+    """Write the snapshot bundle (every chart's CSV + manifest.json) for the given filters."""
+    from paylens.snapshot import build_bundle
+    from paylens.store.reader import open_store
+
+    cfg = settings(data_dir, db)
+    con = open_store(cfg.db_path)
+    try:
+        data = build_bundle(con, parse_params(params), cfg.data_dir, base_url)
+    finally:
+        con.close()
+    out.write_bytes(data)
+    click.echo(f"wrote {out} ({len(data):,} bytes)")
+
+
 @cli.command("queries")
 def list_queries() -> None:
     """List the named queries with their parameters."""
@@ -179,3 +201,5 @@ def list_queries() -> None:
 
     for q in queries.load_all().values():
         click.echo(f"{q.name:24} {', '.join(q.params) or '-':40} {q.purpose}")
+
+from paylens.cli import perf_commands  # noqa: E402,F401  (registers synth and bench)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,7 +42,10 @@ def clean_temp_files(db_path: Path) -> list[Path]:
     """Remove temp stores left by a killed build (call only while holding the lock)."""
     removed = []
     for leftover in db_path.parent.glob(db_path.name + TEMP_MARK + "*"):
-        leftover.unlink(missing_ok=True)
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)  # DuckDB's spill folder "<temp store>.tmp"
+        else:
+            leftover.unlink(missing_ok=True)
         removed.append(leftover)
     return removed
 

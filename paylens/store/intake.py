@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,8 +33,16 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def _clean_partial_writes(folders: set[Path]) -> None:
+    """Remove half-written source files a killed import left behind (caller holds the lock)."""
+    for folder in folders:
+        for leftover in folder.glob(".*.tmp-*"):
+            leftover.unlink(missing_ok=True)
+
+
 def _commit(cfg: Settings, files: dict[Path, bytes]) -> BuildResult:
     """Save files then rebuild; if the rebuild fails, remove them again (caller holds the lock)."""
+    _clean_partial_writes({path.parent for path in files})
     saved: list[Path] = []
     try:
         for path, data in files.items():
@@ -46,18 +55,33 @@ def _commit(cfg: Settings, files: dict[Path, bytes]) -> BuildResult:
         raise
 
 
+def _read_capped(path: Path, limit: int) -> bytes:
+    """A file's bytes, refusing (before reading it all) anything above the size limit."""
+    size = path.stat().st_size
+    if size > limit:
+        raise InputError(f"{path}:1: file is {size:,} bytes; the limit is {limit:,}")
+    with path.open("rb") as fh:
+        return fh.read(limit + 1)  # decode() rejects a file that grew past the limit meanwhile
+
+
+def _safe_name(name: str) -> str:
+    """A saved file's name: it ends up in `FILE:LINE:` messages, so no control characters or odd symbols."""
+    return re.sub(r"[^\w.-]+", "_", name)
+
+
 def import_metrics(cfg: Settings, csv_path: Path) -> IntakeResult:
     """Validate a metrics CSV; save it under data/imports/ and rebuild if it adds rows."""
-    data = csv_path.read_bytes()
-    with lock_for(cfg.db_path):
-        platforms = {p["platform_id"] for p in read_platforms(cfg.data_dir)}
-        rows = metrics_csv.parse(data, str(csv_path), platforms)
+    data = _read_capped(csv_path, metrics_csv.MAX_BYTES)
+    # Validate before taking the lock, so bad input creates nothing (not even the lock file).
+    platforms = {p["platform_id"] for p in read_platforms(cfg.data_dir)}
+    rows = metrics_csv.parse(data, str(csv_path), platforms)
+    with lock_for(cfg.db_path):  # the rebuild below re-validates everything under the lock
         existing = {r.key() for r in read_metrics(cfg.data_dir, platforms)}
         new = [r for r in rows if r.key() not in existing]
         if not new:
             return IntakeResult(0, len(rows), [], None)
         digest = hashlib.sha256(data).hexdigest()[:12]
-        target = cfg.data_dir / "imports" / f"{digest}-{csv_path.stem[:60]}.csv"
+        target = cfg.data_dir / "imports" / f"{digest}-{_safe_name(csv_path.stem)[:60]}.csv"
         result = _commit(cfg, {target: data})
         return IntakeResult(len(new), len(rows) - len(new), [target], result)
 
@@ -101,9 +125,10 @@ def ingest_articles(cfg: Settings, paths: list[Path]) -> IntakeResult:
             if art.sha256 in known:
                 continue
             known.add(art.sha256)
-            target = folder / path.name
+            stem = _safe_name(path.stem)
+            target = folder / f"{stem}{path.suffix}"
             if target.exists() or target in to_save:
-                target = folder / f"{path.stem}-{art.sha256[:8]}{path.suffix}"
+                target = folder / f"{stem}-{art.sha256[:8]}{path.suffix}"
             to_save[target] = path.read_bytes()
         if not to_save:
             return IntakeResult(0, len(parsed), [], None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
@@ -24,6 +25,10 @@ SIGNED_UNITS = frozenset({"percent_growth", "times_growth_as_stated"})
 FORMULA_PREFIXES = ("=", "@")
 TEXT_FIELDS = ("metric", "period", "unit", "source_publisher", "source_title", "note")
 NATURAL_KEY = ("platform_id", "metric", "period_start", "period_end", "source_url")
+# Plain ASCII decimals only: float() alone would also take "1_000", "nan", "١٢" or NBSP padding.
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# YYYY-MM-DD only: date.fromisoformat also takes ISO week dates such as "2020-W01-1".
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,7 @@ class MetricRow:
 
 
 def _iso_date(text: str) -> date | None:
-    if len(text) != 10:
+    if not _ISO_DATE.fullmatch(text):
         return None
     try:
         return date.fromisoformat(text)
@@ -66,9 +71,9 @@ def _source_date_ok(text: str) -> bool:
         return True
     parts = text.split("-")
     if len(parts) == 1:
-        return len(text) == 4 and text.isdigit()
+        return _iso_date(text + "-01-01") is not None
     if len(parts) == 2:
-        return len(parts[0]) == 4 and parts[0].isdigit() and parts[1].isdigit() and 1 <= int(parts[1]) <= 12
+        return _iso_date(text + "-01") is not None
     return _iso_date(text) is not None
 
 
@@ -93,8 +98,9 @@ def parse(data: bytes, name: str, platforms: set[str]) -> list[MetricRow]:
     if not text.strip():
         raise InputError(f"{name}:1: file is empty; expected a header: {','.join(COLUMNS)}")
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader)
     problems: list[str] = []
+    records = _records(reader, name, problems)
+    _, header = next(records, (1, []))
     missing = [c for c in COLUMNS if c not in header]
     extra = [c for c in header if c not in COLUMNS]
     if missing or extra or len(header) != len(set(header)):
@@ -105,12 +111,10 @@ def parse(data: bytes, name: str, platforms: set[str]) -> list[MetricRow]:
             detail.append("unexpected " + ", ".join(repr(c) for c in extra))
         if len(header) != len(set(header)):
             detail.append("duplicate column names")
-        raise InputError(f"{name}:1: bad header ({'; '.join(detail)}); expected {','.join(COLUMNS)}")
+        raise InputError(problems or f"{name}:1: bad header ({'; '.join(detail)}); expected {','.join(COLUMNS)}")
     rows: list[MetricRow] = []
     seen: dict[tuple, int] = {}
-    line = reader.line_num
-    for cells in reader:
-        start, line = line + 1, reader.line_num
+    for start, cells in records:
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
@@ -134,6 +138,27 @@ def parse(data: bytes, name: str, platforms: set[str]) -> list[MetricRow]:
     return rows
 
 
+def _records(reader, name: str, problems: list[str]):
+    """Yield (first line, cells) per record; a record the csv module cannot read ends the file."""
+    line = 0
+    while True:
+        start = line + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            problems.append(f"{name}:{start}: unreadable CSV record ({exc}); nothing after it was checked")
+            return
+        line = reader.line_num
+        yield start, cells
+
+
+def _text(value: str) -> str:
+    """A text cell without surrounding blanks and with LF line ends (CRLF files keep multi-line notes)."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 def _check(rec: dict[str, str], platforms: set[str], name: str, line: int) -> tuple[MetricRow | None, list[str]]:
     """Validate one record; return the row (or None) and its problems."""
     errs: list[str] = []
@@ -145,8 +170,10 @@ def _check(rec: dict[str, str], platforms: set[str], name: str, line: int) -> tu
         if not rec[field].strip():
             errs.append(f"{at} {field} is empty")
     for field in TEXT_FIELDS + ("source_url",):
-        if rec[field].startswith(FORMULA_PREFIXES):
-            errs.append(f"{at} {field} starts with {rec[field][:1]!r}, which a spreadsheet would run as a formula")
+        # stripped, because the stored value is stripped: " =1+1" must not slip through as "=1+1"
+        if rec[field].strip().startswith(FORMULA_PREFIXES):
+            errs.append(f"{at} {field} starts with {rec[field].strip()[:1]!r}, "
+                        "which a spreadsheet would run as a formula")
     start = _iso_date(rec["period_start"].strip())
     end = _iso_date(rec["period_end"].strip())
     if start is None:
@@ -157,9 +184,9 @@ def _check(rec: dict[str, str], platforms: set[str], name: str, line: int) -> tu
         errs.append(f"{at} period_start {start} is after period_end {end}")
     value: float | None = None
     raw = rec["value"].strip()
-    try:
+    if _NUMBER.fullmatch(raw):
         value = float(raw)
-    except ValueError:
+    else:
         errs.append(f"{at} value {raw!r} is not a number")
     unit = rec["unit"].strip()
     if value is not None:
@@ -182,9 +209,9 @@ def _check(rec: dict[str, str], platforms: set[str], name: str, line: int) -> tu
     if errs or value is None or start is None or end is None:
         return None, errs
     return MetricRow(
-        platform_id=pid, metric=rec["metric"].strip(), period=rec["period"].strip(),
+        platform_id=pid, metric=_text(rec["metric"]), period=_text(rec["period"]),
         period_start=start, period_end=end, value=value, unit=unit,
-        source_publisher=rec["source_publisher"].strip(), source_title=rec["source_title"].strip(),
+        source_publisher=_text(rec["source_publisher"]), source_title=_text(rec["source_title"]),
         source_url=url, source_date=rec["source_date"].strip(), confidence=conf,
-        note=rec["note"].strip(), source_file=name, source_line=line,
+        note=_text(rec["note"]), source_file=name, source_line=line,
     ), errs

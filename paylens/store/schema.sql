@@ -9,6 +9,7 @@ create table build_info (
 create table platforms (
     platform_id varchar primary key,
     name varchar not null,
+    short_name varchar not null,
     name_zh varchar,
     operator varchar,
     parent_group varchar,

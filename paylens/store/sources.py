@@ -79,7 +79,8 @@ def read_platforms(data_dir: Path) -> list[dict[str, str]]:
         notes = rec["notes"].lower()
         kind = ("aggregate" if rec["platform_id"] == "market"
                 else "ai_product" if "not a payment platform" in notes else "payment")
-        rows.append({**rec, "kind": kind})
+        # Short names keep legends readable: "WeChat Pay (Weixin Pay) / Tenpay" -> "WeChat Pay".
+        rows.append({**rec, "kind": kind, "short_name": rec["name"].split(" (")[0].strip()})
     if problems:
         raise InputError(problems)
     return rows

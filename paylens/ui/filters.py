@@ -22,10 +22,24 @@ class Filters:
     competitors: list[str]
     date_from: date
     date_to: date
+    show_events: bool = True
+    event_categories: tuple[str, ...] = ()
 
     def params(self) -> dict[str, object]:
         """Query parameters shared by every page query."""
         return {"competitors": self.competitors, "from": self.date_from, "to": self.date_to}
+
+    def url_params(self) -> dict[str, str]:
+        """The shared filters as URL parameters."""
+        out = {"competitors": ",".join(self.competitors), "from": self.date_from.isoformat(),
+               "to": self.date_to.isoformat(), "events": "on" if self.show_events else "off"}
+        if self.event_categories:
+            out["categories"] = ",".join(self.event_categories)
+        return out
+
+    def event_params(self) -> dict[str, object]:
+        """Parameters of the events query behind the chart markers."""
+        return {**self.params(), "categories": list(self.event_categories)}
 
     def slug(self) -> str:
         """Filters as a file-name fragment."""
@@ -59,7 +73,7 @@ def show_notices() -> None:
 def platform_names() -> dict[str, str]:
     """platform_id -> English name, for labels everywhere."""
     df = run("platforms")
-    return dict(zip(df["platform_id"], df["name"], strict=True))
+    return dict(zip(df["platform_id"], df["short_name"], strict=True))
 
 
 def sidebar_filters() -> Filters:
@@ -81,20 +95,38 @@ def sidebar_filters() -> Filters:
             st.session_state["f_from"], st.session_state["f_to"] = st.session_state["f_to"], st.session_state["f_from"]
     with st.sidebar:
         st.multiselect("Competitors", options=list(names), key="f_competitors",
-                       format_func=lambda pid: names.get(pid, pid).split(" (")[0],
+                       format_func=lambda pid: names.get(pid, pid),
                        help="Platforms to compare; shared by every page and kept in the URL.")
-        left, right = st.columns(2)
-        left.date_input("From", key="f_from", min_value=date(2000, 1, 1), max_value=date(2030, 12, 31))
-        right.date_input("To", key="f_to", min_value=date(2000, 1, 1), max_value=date(2030, 12, 31))
-    f = Filters(list(st.session_state["f_competitors"]), st.session_state["f_from"], st.session_state["f_to"])
-    if f.date_from > f.date_to:
-        f = Filters(f.competitors, f.date_to, f.date_from)
-    return f
+        st.date_input("From", key="f_from", min_value=date(2000, 1, 1), max_value=date(2030, 12, 31),
+                      format="YYYY-MM-DD")
+        st.date_input("To", key="f_to", min_value=date(2000, 1, 1), max_value=date(2030, 12, 31),
+                      format="YYYY-MM-DD")
+        show_events, categories = _event_filters()
+    lo, hi = sorted((st.session_state["f_from"], st.session_state["f_to"]))
+    return Filters(list(st.session_state["f_competitors"]), lo, hi, show_events, tuple(categories))
+
+
+def _event_filters() -> tuple[bool, list[str]]:
+    """Event-marker toggle and category filter (inside the sidebar), restored from the URL."""
+    cats = sorted(run("events", {})["category"].unique())
+    if "f_events" not in st.session_state:
+        raw = initial("events")
+        if raw not in (None, "on", "off"):
+            notice(f"Ignored events={raw!r} in the link (use on or off).")
+        st.session_state["f_events"] = raw != "off"
+        wanted, bad = parse_competitors(initial("categories"), cats)
+        if bad:
+            notice(f"Ignored unknown event categories in the link: {', '.join(bad)}")
+        st.session_state["f_categories"] = wanted or []
+    show = st.toggle("Event markers on charts", key="f_events")
+    chosen = st.multiselect("Event categories", cats, key="f_categories", disabled=not show,
+                            placeholder="All categories", format_func=lambda c: c.replace("_", " "))
+    return show, chosen
 
 
 def sync_url(f: Filters, page_params: dict[str, str] | None = None) -> None:
     """Make the address bar state exactly the shared filters plus this page's own."""
-    state = {"competitors": ",".join(f.competitors), "from": f.date_from.isoformat(), "to": f.date_to.isoformat()}
+    state = f.url_params()
     state.update({k: v for k, v in (page_params or {}).items() if v})
     if dict(st.query_params) != state:
         st.query_params.from_dict(state)
@@ -103,7 +135,7 @@ def sync_url(f: Filters, page_params: dict[str, str] | None = None) -> None:
 def url_choice(label: str, param: str, options: Sequence[str], default: str | None,
                format_func: Callable[[str], str] = str, where=None, **kwargs) -> str | None:
     """A selectbox whose value starts from the URL (if valid) and is remembered across pages."""
-    key = f"v_{param}"
+    key, wkey = f"v_{param}", f"w_{param}"
     options = list(options)
     if key not in st.session_state:
         wanted = initial(param)
@@ -113,9 +145,18 @@ def url_choice(label: str, param: str, options: Sequence[str], default: str | No
         st.session_state[key] = wanted or default
     if not options:
         return None
-    current = st.session_state[key] if st.session_state[key] in options else (
-        default if default in options else options[0])
-    chosen = (where or st).selectbox(label, options, index=options.index(current), format_func=format_func,
-                                     key=f"w_{param}", **kwargs)
+    current = st.session_state[key]
+    if current not in options:
+        current = default if default in options else options[0]
+    # Widget state is dropped when its page is left; restore it from the remembered value.
+    if st.session_state.get(wkey) not in options:
+        st.session_state[wkey] = current
+    chosen = (where or st).selectbox(label, options, format_func=format_func, key=wkey, **kwargs)
     st.session_state[key] = chosen
     return chosen
+
+
+def set_choice(param: str, value: str) -> None:
+    """Set a page choice programmatically (e.g. from a heatmap click) before its widget is drawn."""
+    st.session_state[f"v_{param}"] = value
+    st.session_state[f"w_{param}"] = value

@@ -2,40 +2,15 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
 from paylens import queries
 from paylens.config import settings
-from paylens.store.reader import Generation, build_id, generation, open_store
-
-
-class StoreHandle:
-    """Holds the open connection; reopens when a rebuild swapped a new file in."""
-
-    def __init__(self, db_path: Path) -> None:
-        self.db_path = db_path
-        self._lock = threading.Lock()
-        self._gen: Generation | None = None
-        self._con: duckdb.DuckDBPyConnection | None = None
-        self._build_id = ""
-
-    def current(self) -> tuple[duckdb.DuckDBPyConnection, str]:
-        """The connection for the newest store file and its build id."""
-        gen = generation(self.db_path)
-        with self._lock:
-            if gen != self._gen or self._con is None:
-                # The old connection keeps the old inode alive for queries still running on it;
-                # it is dropped (and closed by GC) once nothing refers to it.
-                self._con = open_store(self.db_path)
-                self._build_id = build_id(self._con)
-                self._gen = gen
-            return self._con, self._build_id
+from paylens.store.reader import StoreHandle
 
 
 @st.cache_resource(show_spinner=False)
@@ -71,3 +46,11 @@ def run(name: str, params: Mapping[str, object] | None = None) -> pd.DataFrame:
 def current_build_id() -> str:
     """Build id of the store the app is reading."""
     return handle(db_path()).current()[1]
+
+
+@st.cache_resource(show_spinner=False)
+def extractor(lexicon_dir: str):
+    """The signal extractor, built once per lexicon folder."""
+    from paylens.signals.extract import Extractor
+
+    return Extractor.from_dir(Path(lexicon_dir))

@@ -50,3 +50,24 @@ def chart(fig: go.Figure, key: str) -> None:
 def empty_state(message: str) -> None:
     """Say what is missing instead of drawing an empty chart."""
     st.info(message, icon=":material/info:")
+
+
+def events_for(f: Filters) -> pd.DataFrame | None:
+    """Events to mark on time-series charts, or None when the sidebar toggle is off."""
+    from paylens.ui.store import run
+
+    return run("events", f.event_params()) if f.show_events else None
+
+
+def clicked_cell(key: str) -> tuple[str, str] | None:
+    """(x, y) labels of the heatmap cell last clicked in the chart with this key, if any."""
+    event = st.session_state.get(key)
+    points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else []
+    if not points:
+        try:
+            points = event.selection.points  # streamlit's PlotlyState object
+        except AttributeError:
+            return None
+    if not points:
+        return None
+    return str(points[0].get("x")), str(points[0].get("y"))

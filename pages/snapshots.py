@@ -1,0 +1,25 @@
+"""Snapshots: one zip with the CSV behind every chart for the current filters, and a manifest."""
+
+import streamlit as st
+
+from paylens.config import settings
+from paylens.snapshot import CHARTS
+from paylens.ui.filters import sync_url
+from paylens.ui.snapshot import snapshot_bytes
+from paylens.ui.widgets import file_name
+
+f = st.session_state["filters"]
+st.title("Snapshots")
+st.caption("Download every chart's rows for the current filters in one zip, with a manifest.json that records "
+           "the filters, a link that restores them, each query and its parameters, row counts, SHA-256 hashes "
+           "of every CSV and of every file in data/, the store's build id and the creation time.")
+
+choices = {k: st.session_state.get(f"v_{k}") for k in ("metric", "signal", "platform", "rival")}
+params = {**f.params(), "categories": list(f.event_categories), **{k: v for k, v in choices.items() if v}}
+st.dataframe({"file": [c[0] for c in CHARTS], "page": [c[1] for c in CHARTS], "query": [c[2] for c in CHARTS]},
+             hide_index=True, width="stretch")
+bundle = snapshot_bytes(params, str(settings().data_dir))
+st.download_button("Download snapshot (.zip)", data=bundle, file_name=file_name("snapshot", f)[:-4] + ".zip",
+                   mime="application/zip", type="primary", icon=":material/folder_zip:", key="dl_snapshot")
+st.caption(f"{len(bundle):,} bytes · the same bundle as `paylens snapshot --out FILE.zip` with these parameters.")
+sync_url(f)

@@ -1,0 +1,60 @@
+"""Article upload: preview signals, then add through the same ingest path as the CLI."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from paylens.config import settings
+from paylens.errors import PaylensError
+from paylens.signals.articles import ARTICLE_MAX_BYTES, parse_article_bytes
+from paylens.store.intake import ingest_articles
+from paylens.ui.store import extractor
+
+
+def _safe_name(name: str) -> str:
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(name).name).strip("-.") or "upload"
+    return stem if stem.endswith((".txt", ".md")) else stem + ".txt"
+
+
+def upload_box() -> None:
+    """File uploader (.txt/.md, 2 MB each) with a signal preview and an Add to corpus button."""
+    files = st.file_uploader("Upload articles (.txt or .md, at most 2 MB each)", type=["txt", "md"],
+                             accept_multiple_files=True, key="upload")
+    if not files:
+        return
+    cfg = settings()
+    good: list[tuple[str, bytes]] = []
+    for up in files:
+        data = up.getvalue()
+        if len(data) > ARTICLE_MAX_BYTES:
+            st.error(f"{up.name}: {len(data):,} bytes; the limit is {ARTICLE_MAX_BYTES:,}.")
+            continue
+        try:
+            art = parse_article_bytes(data, _safe_name(up.name))
+        except PaylensError as exc:
+            st.error(str(exc))
+            continue
+        hits = extractor(str(cfg.data_dir / "lexicon")).extract_article(art)
+        st.markdown(f"**{_safe_name(up.name)}** · {art.lang} · {len(hits)} signal hits")
+        if hits:
+            st.dataframe(pd.DataFrame([vars(h) for h in hits])[["signal", "platform", "stance", "evidence"]],
+                         hide_index=True, width="stretch")
+        good.append((_safe_name(up.name), data))
+    if good and st.button(f"Add {len(good)} to corpus", type="primary", key="add_to_corpus"):
+        with tempfile.TemporaryDirectory() as tmp:
+            paths = []
+            for name, data in good:
+                (Path(tmp) / name).write_bytes(data)
+                paths.append(Path(tmp) / name)
+            try:
+                result = ingest_articles(cfg, paths)
+            except PaylensError as exc:
+                st.error(str(exc))
+                return
+        st.success(f"Added {result.added} article(s); {result.skipped} already in the corpus. "
+                   "The store was rebuilt; the table above shows them on the next interaction.")

@@ -1,0 +1,87 @@
+"""paylens.store.build: row counts equal the sources, provenance intact, atomic and deterministic."""
+
+from __future__ import annotations
+
+import csv
+import os
+
+import duckdb
+import pytest
+
+from paylens.config import settings
+from paylens.errors import InputError
+from paylens.store.build import TEMP_MARK, build
+from tests.conftest import snapshot_tree
+
+
+def _csv_rows(path):
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_row_counts_equal_source_files(fixture_data, fixture_store):
+    con = duckdb.connect(str(fixture_store), read_only=True)
+    for table, name in (("platforms", "platforms.csv"), ("metric_values", "metrics.csv"),
+                        ("events", "events.csv")):
+        assert con.execute(f"select count(*) from {table}").fetchone()[0] == len(_csv_rows(fixture_data / name))
+    n_articles = len(list((fixture_data / "articles").glob("*.txt")))
+    assert con.execute("select count(*) from articles").fetchone()[0] == n_articles
+
+
+def test_provenance_survives_the_build(fixture_data, fixture_store):
+    con = duckdb.connect(str(fixture_store), read_only=True)
+    src = _csv_rows(fixture_data / "metrics.csv")
+    got = con.execute("select platform_id, metric, period, value, source_publisher, source_title, source_url, "
+                      "source_date, confidence, note, source_line from metric_values order by source_line").fetchall()
+    assert len(got) == len(src)
+    for row, rec in zip(got, src, strict=True):
+        assert row[:3] == (rec["platform_id"], rec["metric"], rec["period"])
+        assert row[3] == float(rec["value"])
+        assert row[4:10] == (rec["source_publisher"], rec["source_title"], rec["source_url"],
+                             rec["source_date"], rec["confidence"], rec["note"])
+
+
+def test_full_reference_data_builds(tmp_path):
+    result = build(settings(db_path=tmp_path / "full.duckdb"))
+    assert result.counts["metric_values"] == len(_csv_rows(settings().data_dir / "metrics.csv"))
+    assert result.counts["events"] == len(_csv_rows(settings().data_dir / "events.csv"))
+    assert result.counts["articles"] >= 30
+    assert result.counts["signal_hits"] > 0
+
+
+def test_build_is_deterministic(fixture_data, tmp_path):
+    a = build(settings(fixture_data, tmp_path / "a.duckdb"))
+    b = build(settings(fixture_data, tmp_path / "b.duckdb"))
+    assert a.build_id == b.build_id
+    tables = ("platforms", "metric_catalogue", "metric_values", "events", "articles", "signal_hits")
+    ca = duckdb.connect(str(a.db_path), read_only=True)
+    cb = duckdb.connect(str(b.db_path), read_only=True)
+    for t in tables:
+        q = f"select * from {t} order by all"
+        assert ca.execute(q).fetchall() == cb.execute(q).fetchall(), t
+
+
+def test_bad_source_changes_nothing(data_copy, tmp_path):
+    db = tmp_path / "live.duckdb"
+    build(settings(data_copy, db))
+    before_db = db.read_bytes()
+    with (data_copy / "metrics.csv").open("a", encoding="utf-8") as fh:
+        fh.write("nowhere_pay,users,2020,2020-01-01,2020-12-31,5,million_users,X,T,https://x.test/a,,reported,\n")
+    before_data = snapshot_tree(data_copy)
+    with pytest.raises(InputError) as err:
+        build(settings(data_copy, db))
+    assert "metrics.csv:" in str(err.value) and "unknown platform_id 'nowhere_pay'" in str(err.value)
+    assert db.read_bytes() == before_db
+    assert snapshot_tree(data_copy) == before_data
+
+
+def test_rebuild_swaps_a_new_inode_and_cleans_temp_files(fixture_data, tmp_path):
+    db = tmp_path / "live.duckdb"
+    build(settings(fixture_data, db))
+    first = os.stat(db).st_ino
+    leftover = db.with_name(db.name + TEMP_MARK + "999-dead")
+    leftover.write_bytes(b"half a store")
+    build(settings(fixture_data, db))
+    assert os.stat(db).st_ino != first
+    assert not leftover.exists()
+    assert [p.name for p in tmp_path.iterdir() if TEMP_MARK in p.name] == []

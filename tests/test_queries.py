@@ -1,0 +1,103 @@
+"""Contract: every file in queries/ is one lowercase, parameterised query that runs on the fixture store."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import duckdb
+import pandas as pd
+import pytest
+
+from paylens import queries
+from paylens.errors import QueryError
+
+SAMPLES = {
+    "competitors": "alipay,wechat_pay,jd_pay",
+    "from": "2010-01-01",
+    "to": "2026-12-31",
+    "metric": "market_share_third_party_mobile_payment_analysys",
+    "family": "Market share",
+    "categories": "regulation,subsidy",
+    "signal": "traffic_focus",
+    "signals": "traffic_focus,ai_assistant",
+    "platform": "alipay",
+    "rival": "wechat_pay",
+    "stance": "",
+    "limit": "50",
+    "max_points": "500",
+    "q": "",
+}
+NAMES = sorted(queries.load_all())
+
+
+@pytest.fixture(scope="module")
+def con(fixture_store):
+    c = duckdb.connect(str(fixture_store), read_only=True)
+    yield c
+    c.close()
+
+
+def test_there_are_queries():
+    assert {"metric_series", "latest_values", "coverage", "events", "platforms"} <= set(NAMES)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_query_file_shape(name):
+    q = queries.get(name)
+    assert q.purpose, "first line is '-- <purpose>'"
+    code = "\n".join(line for line in q.sql.splitlines() if not line.strip().startswith("--"))
+    assert code.strip(), "one query per file"
+    assert ";" not in code.strip().rstrip(";"), "one statement only"
+    assert not re.search(r"\b(SELECT|FROM|WHERE|JOIN|GROUP BY|ORDER BY|WITH)\b", code), "lowercase SQL"
+    assert "{" not in code and "%s" not in code, "values are bound, never formatted"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_query_runs_on_fixture_store(con, name):
+    q = queries.get(name)
+    missing = [p for p in q.params if p not in SAMPLES and p != "article_id"]
+    assert not missing, f"add samples for {missing}"
+    params = {p: SAMPLES[p] for p in q.params if p in SAMPLES}
+    if "article_id" in q.params:
+        params["article_id"] = con.execute("select min(article_id) from articles").fetchone()[0]
+    df = queries.run(con, name, params)
+    assert len(df.columns) > 0
+
+
+def test_metric_series_returns_only_chosen_platforms_with_sources(con):
+    df = queries.run(con, "metric_series", {"metric": SAMPLES["metric"], "competitors": "alipay,wechat_pay"})
+    assert set(df["platform_id"]) == {"alipay", "wechat_pay"}
+    for col in ("platform_id", "period", "period_start", "period_end", "value", "unit",
+                "source_publisher", "source_url", "confidence"):
+        assert col in df.columns
+    assert df["source_url"].str.startswith("http").all()
+
+
+def test_date_range_filters_rows(con):
+    df = queries.run(con, "metric_series", {"metric": SAMPLES["metric"], "from": "2016-01-01",
+                                            "to": "2016-12-31"})
+    assert not df.empty
+    assert (df["period_end"] >= pd.Timestamp(date(2016, 1, 1))).all()
+    assert (df["period_start"] <= pd.Timestamp(date(2016, 12, 31))).all()
+
+
+def test_hostile_parameter_is_data_not_sql(con):
+    df = queries.run(con, "metric_series", {"metric": "x' or 1=1 --", "competitors": "alipay'; drop table x"})
+    assert df.empty
+    assert con.execute("select count(*) from metric_values").fetchone()[0] > 0
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"metric": "m", "nope": "1"}, "does not take nope"),
+    ({"metric": "m", "from": "2020-13-01"}, "not a date"),
+    ({}, "needs parameter metric"),
+])
+def test_bad_parameters_raise_query_error(con, params, message):
+    with pytest.raises(QueryError, match=message):
+        queries.run(con, "metric_series", params)
+
+
+def test_unknown_query_names_the_known_ones():
+    with pytest.raises(QueryError, match="metric_series"):
+        queries.get("drop_everything")
