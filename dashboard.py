@@ -4,6 +4,7 @@ import streamlit as st
 
 from paylens.errors import PaylensError
 from paylens.ui.filters import show_notices, sidebar_filters
+from paylens.ui.frame import mark_frame_ran
 
 st.set_page_config(page_title="PayLens · China payments", page_icon=":material/query_stats:", layout="wide")
 
@@ -18,7 +19,7 @@ pages = [
 nav = st.navigation(pages)
 notices = st.container()
 try:
-    st.session_state["filters"] = sidebar_filters()
+    mark_frame_ran(sidebar_filters())
     nav.run()
 except PaylensError as exc:
     st.error(str(exc))

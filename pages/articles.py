@@ -5,15 +5,17 @@ import streamlit as st
 from paylens.article_view import escape_markdown, highlighted_markdown
 from paylens.charts.signals import SIGNAL_LABELS
 from paylens.ui.filters import sync_url, url_choice
+from paylens.ui.frame import page_filters
 from paylens.ui.store import run
 from paylens.ui.upload import upload_box
 from paylens.ui.widgets import download_csv, empty_state, sources
 
-f = st.session_state["filters"]
+f = page_filters()
 st.title("Articles")
 st.caption("The news and opinion corpus behind the signals. Text is shown as written, escaped, never as HTML.")
 
 corpus = run("articles_list", f.params())
+corpus["date"] = corpus["date"].astype(str).str[:10].replace({"NaT": "undated", "None": "undated"})
 if corpus.empty:
     empty_state("No articles in this date range.")
 else:
@@ -23,14 +25,14 @@ else:
 download_csv(corpus, "articles", f)
 
 st.subheader("Read an article")
-titles = dict(zip(corpus["article_id"], corpus["date"].astype(str).str[:10] + " · " + corpus["title"], strict=True))
+titles = dict(zip(corpus["article_id"], corpus["date"] + " · " + corpus["title"], strict=True))
 article_id = url_choice("Article", "article", list(titles), None, format_func=lambda a: titles.get(a, a))
 if article_id:
     detail = run("article_detail", {"article_id": article_id})
     hits = run("article_hits", {"article_id": article_id})
     row = detail.iloc[0]
     st.markdown("#### " + escape_markdown(row["title"]))
-    st.caption(escape_markdown(f"{row['publisher'] or 'Unknown publisher'} · {row['date'] or 'undated'} · "
+    st.caption(escape_markdown(f"{row['publisher'] or 'Unknown publisher'} · {str(row['date'])[:10]} · "
                                f"{row['lang']} · {len(hits)} hits"))
     if row["url"]:
         st.link_button("Open the source", row["url"])

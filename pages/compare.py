@@ -5,10 +5,11 @@ import streamlit as st
 from paylens.charts.compare import shared_metrics_figure, timeline_figure
 from paylens.charts.signals import profile_figure
 from paylens.ui.filters import platform_names, sync_url, url_choice
+from paylens.ui.frame import page_filters
 from paylens.ui.store import run
 from paylens.ui.widgets import chart, download_csv, empty_state, sources
 
-f = st.session_state["filters"]
+f = page_filters()
 names = platform_names()
 st.title("Compare")
 left, right = st.columns(2)

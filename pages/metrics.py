@@ -5,10 +5,11 @@ import streamlit as st
 from paylens.charts.metrics import metric_figure
 from paylens.charts.tables import metric_rows_table
 from paylens.ui.filters import sync_url, url_choice
+from paylens.ui.frame import page_filters
 from paylens.ui.store import run
 from paylens.ui.widgets import chart, download_csv, empty_state, events_for, sources
 
-f = st.session_state["filters"]
+f = page_filters()
 st.title("Metrics")
 
 catalogue = run("metric_catalogue", f.params())

@@ -5,10 +5,11 @@ import streamlit as st
 from paylens.charts.coverage import coverage_figure
 from paylens.charts.tables import latest_table
 from paylens.ui.filters import sync_url, url_choice
+from paylens.ui.frame import page_filters
 from paylens.ui.store import run
 from paylens.ui.widgets import chart, download_csv, empty_state, sources
 
-f = st.session_state["filters"]
+f = page_filters()
 st.title("PayLens · Alipay and its rivals")
 st.caption("Sourced numbers on China's payment platforms. Every figure links to where it was published; "
            "market shares are kept per research firm and never spliced together.")

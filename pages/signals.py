@@ -12,10 +12,11 @@ from paylens.charts.signals import (
 )
 from paylens.charts.text import esc
 from paylens.ui.filters import platform_names, set_choice, sync_url, url_choice
+from paylens.ui.frame import page_filters
 from paylens.ui.store import run
 from paylens.ui.widgets import clicked_cell, download_csv, empty_state, events_for, sources
 
-f = st.session_state["filters"]
+f = page_filters()
 names = platform_names()
 st.title("Signals")
 st.caption("Themes found sentence by sentence in news and opinion articles (EN and ZH). Click a heatmap "

@@ -5,10 +5,11 @@ import streamlit as st
 from paylens.config import settings
 from paylens.snapshot import CHARTS
 from paylens.ui.filters import sync_url
+from paylens.ui.frame import page_filters
 from paylens.ui.snapshot import snapshot_bytes
 from paylens.ui.widgets import file_name
 
-f = st.session_state["filters"]
+f = page_filters()
 st.title("Snapshots")
 st.caption("Download every chart's rows for the current filters in one zip, with a manifest.json that records "
            "the filters, a link that restores them, each query and its parameters, row counts, SHA-256 hashes "

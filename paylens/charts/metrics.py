@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from paylens.charts.events import add_event_markers
+from paylens.charts.events import add_event_markers, events_in_span
 from paylens.charts.layout import empty_figure, finish
 from paylens.charts.palette import CONFIDENCE_SYMBOLS, colour, dash
 from paylens.charts.text import esc
@@ -76,6 +76,6 @@ def metric_figure(df: pd.DataFrame, events: pd.DataFrame | None = None, title: s
             ), row=row, col=1)
         fig.update_yaxes(title_text=axis_title(unit), row=row, col=1, rangemode="tozero")
     if len(units) == 1:
-        add_event_markers(fig, events)
+        add_event_markers(fig, events_in_span(events, df["period_start"].min(), df["period_end"].max()))
     fig.update_layout(height=max(420, 300 * len(units)))
     return finish(fig, title)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from paylens.charts.events import add_event_markers
+from paylens.charts.events import add_event_markers, events_in_span
 from paylens.charts.layout import empty_figure, finish
 from paylens.charts.palette import STANCE_COLOURS, colour
 from paylens.charts.text import esc
@@ -85,8 +85,8 @@ def trend_figure(df: pd.DataFrame, events: pd.DataFrame | None = None, title: st
             hovertemplate="%{x|%Y-%m}: %{y} articles · %{customdata[0]} hits<br>"
                           "+%{customdata[1]} / −%{customdata[2]} / =%{customdata[3]}<extra>%{fullData.name}</extra>",
         ))
-    add_event_markers(fig, events)
-    fig.update_layout(barmode="group", height=380, yaxis={"title": "articles", "rangemode": "tozero"})
+    add_event_markers(fig, events_in_span(events, df["month"].min(), df["month"].max() + pd.offsets.MonthEnd(1)))
+    fig.update_layout(barmode="group", height=400, yaxis={"title": "articles", "rangemode": "tozero"})
     return finish(fig, title)
 
 

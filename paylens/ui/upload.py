@@ -24,7 +24,7 @@ def _safe_name(name: str) -> str:
 def upload_box() -> None:
     """File uploader (.txt/.md, 2 MB each) with a signal preview and an Add to corpus button."""
     files = st.file_uploader("Upload articles (.txt or .md, at most 2 MB each)", type=["txt", "md"],
-                             accept_multiple_files=True, key="upload")
+                             accept_multiple_files=True, key="upload", max_upload_size=2)
     if not files:
         return
     cfg = settings()

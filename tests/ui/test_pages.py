@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from paylens.config import PROJECT_ROOT
@@ -21,15 +20,6 @@ PAGES = {
 
 @pytest.fixture
 def app(fixture_store, fixture_data, monkeypatch):
-    # AppTest re-detects the legacy pages/ folder on every run and then runs a switched-to page on its
-    # own, without dashboard.py. The live server drops that mode once st.navigation is called; do the same.
-    original_init = PagesManager.__init__
-
-    def init_v2(self, *args, **kwargs):
-        original_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init_v2)
     monkeypatch.setenv("PAYLENS_DB", str(fixture_store))
     monkeypatch.setenv("PAYLENS_DATA", str(fixture_data))
 
@@ -37,10 +27,11 @@ def app(fixture_store, fixture_data, monkeypatch):
         at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
         for k, v in params.items():
             at.query_params[k] = v
-        at.run()  # the frame first: with a pages/ folder, switching before any run bypasses st.navigation
         if page:
-            at.switch_page(page).run()
-        return at
+            # Before any run Streamlit treats pages/ as legacy pages and runs the page alone: the page
+            # must still come out framed (sidebar filters, URL state), as on a cold server's deep link.
+            at.switch_page(page)
+        return at.run()
 
     return make
 
