@@ -3,7 +3,7 @@
 import streamlit as st
 
 from paylens.charts.coverage import coverage_figure
-from paylens.charts.tables import latest_table
+from paylens.charts.tables import latest_table, share_cards
 from paylens.ui.filters import sync_url, url_choice
 from paylens.ui.frame import page_filters
 from paylens.ui.store import run
@@ -24,6 +24,10 @@ if latest.empty:
     empty_state("No headline metric has a value for these platforms in this date range. "
                 "Widen the dates or add platforms.")
 else:
+    cards = share_cards(latest)
+    for start in range(0, len(cards), 4):
+        for col, card in zip(st.columns(4), cards[start:start + 4], strict=False):
+            col.metric(card["label"], card["value"], card["delta"], help=card["help"], delta_color="off", border=True)
     st.dataframe(latest_table(latest), hide_index=True, width="stretch",
                  column_config={"Source": st.column_config.LinkColumn("Source", display_text="open")})
     download_csv(latest, "latest_values", f)

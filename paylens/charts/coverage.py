@@ -21,7 +21,8 @@ def coverage_figure(df: pd.DataFrame, title: str = "") -> go.Figure:
         index="platform", columns="year", values="text", aggfunc="first").reindex(index=names, columns=years)
     fig = go.Figure(go.Heatmap(
         z=grid.values, x=[str(y) for y in years], y=[esc(n) for n in names],
-        colorscale="Blues", xgap=2, ygap=2, colorbar={"title": "metrics"},
+        # Any data at all must read as coloured: a blank cell is the only "no data".
+        colorscale=[[0, "#c6dbf7"], [1, "#08306b"]], xgap=2, ygap=2, colorbar={"title": "metrics"},
         customdata=listing.astype(object).where(listing.notna(), "no data").values,
         hovertemplate="<b>%{y}</b> · %{x}<br>%{z} metrics<br>%{customdata}<extra></extra>",
     ))

@@ -36,3 +36,19 @@ def metric_rows_table(df: pd.DataFrame) -> pd.DataFrame:
         "Note": df["note"],
         "Source": df["source_url"],
     })
+
+
+def share_cards(df: pd.DataFrame, limit: int = 8) -> list[dict[str, str | None]]:
+    """Market-share headline cards: label, value and change against the previous period of the same series."""
+    if df.empty:
+        return []
+    shares = df[(df["family"] == "Market share") & (df["unit"] == "percent")].head(limit)
+    cards = []
+    for row in shares.itertuples():
+        delta = None
+        if pd.notna(row.prev_value):
+            delta = f"{row.value - row.prev_value:+.1f} pts vs {row.prev_period}"
+        cards.append({"label": f"{row.platform} · {row.metric_label.removeprefix('Market share ')} · {row.period}",
+                      "value": format_value(row.value, row.unit), "delta": delta,
+                      "help": f"{row.period} · {row.source_publisher} · {row.confidence}"})
+    return cards
