@@ -52,9 +52,9 @@ def heatmap_figure(df: pd.DataFrame, mode: str = "share", title: str = "") -> go
     grid = df.pivot_table(index="platform", columns="signal", values=value, aggfunc="first")
     grid = grid.reindex(index=platforms, columns=signals)
     detail = df.assign(text=[
-        f"{a} of {b} articles · {h} hits (+{p} / −{n} / ={u})"
-        for a, b, h, p, n, u in zip(df["articles"], df["platform_articles"], df["hits"], df["positive"],
-                                    df["negative"], df["neutral"], strict=True)
+        f"{esc(zh)}<br>{a} of {b} articles · {h} hits (+{p} / −{n} / ={u})"
+        for zh, a, b, h, p, n, u in zip(df["platform_zh"].fillna(""), df["articles"], df["platform_articles"],
+                                        df["hits"], df["positive"], df["negative"], df["neutral"], strict=True)
     ]).pivot_table(index="platform", columns="signal", values="text", aggfunc="first")
     detail = detail.reindex(index=platforms, columns=signals).fillna("no hits")
     is_share = mode == "share"

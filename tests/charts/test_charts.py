@@ -1,0 +1,120 @@
+"""Pure chart functions: DataFrame in, Figure out; honest lines, escaped text, empty states."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from paylens.charts.compare import shared_metrics_figure, timeline_figure
+from paylens.charts.coverage import coverage_figure
+from paylens.charts.events import add_event_markers, events_in_span
+from paylens.charts.metrics import gap_breaks, metric_figure
+from paylens.charts.palette import colour
+from paylens.charts.signals import heatmap_figure, platform_of_row, profile_figure, trend_figure
+
+
+def series(rows, firm="Analysys (易观)"):
+    base = {"platform": "Alipay", "platform_zh": "支付宝", "metric": "m", "metric_label": "M",
+            "research_firm": firm, "source_publisher": "P", "source_title": "T", "source_url": "https://x.test",
+            "source_date": "2020", "confidence": "reported", "note": "", "unit": "percent"}
+    out = []
+    for pid, end, value, *unit in rows:
+        d = pd.Timestamp(end)
+        out.append({**base, "platform_id": pid, "period": str(d.date()), "period_start": d, "period_end": d,
+                    "value": value, "unit": unit[0] if unit else "percent"})
+    return pd.DataFrame(out)
+
+
+QUARTERS = ["2016-03-31", "2016-06-30", "2016-09-30", "2016-12-31", "2017-12-31", "2018-03-31"]
+
+
+def test_gap_breaks_flags_the_point_after_a_missing_period():
+    assert gap_breaks(pd.Series(pd.to_datetime(QUARTERS))) == [False, False, False, False, True, False]
+
+
+def test_line_never_bridges_a_missing_quarter():
+    fig = metric_figure(series([("alipay", q, 50 + i) for i, q in enumerate(QUARTERS)]))
+    trace = fig.data[0]
+    assert trace.mode == "lines+markers"
+    assert list(trace.y).count(None) == 1 and trace.connectgaps is False
+    assert [v for v in trace.y if v is not None] == [50, 51, 52, 53, 54, 55]
+
+
+def test_points_from_different_publishers_are_not_joined():
+    fig = metric_figure(series([("alipay", q, 10) for q in QUARTERS[:3]], firm=None))
+    assert fig.data[0].mode == "markers"
+
+
+def test_one_trace_per_platform_in_its_colour_and_one_panel_per_unit():
+    df = series([("alipay", "2020-01-01", 1, "billion_cny"), ("alipay", "2021-01-01", 2, "billion_usd"),
+                 ("wechat_pay", "2021-01-01", 3, "billion_cny")])
+    fig = metric_figure(df)
+    names = [(t.name, t.line.color, t.yaxis) for t in fig.data]
+    assert ("Alipay", colour("alipay"), "y") in names and ("Alipay", colour("alipay"), "y2") in names
+    assert len(fig.data) == 3
+
+
+def test_hover_text_is_escaped():
+    df = series([("alipay", "2020-01-01", 1)])
+    df["source_publisher"] = "<script>x</script>"
+    fig = metric_figure(df)
+    assert "&lt;script&gt;" in fig.data[0].customdata[0][4]
+    assert "<script>" not in str(fig.to_plotly_json()["data"])
+
+
+def test_empty_frames_say_what_is_missing():
+    for fig in (metric_figure(series([])), coverage_figure(pd.DataFrame()), heatmap_figure(pd.DataFrame()),
+                trend_figure(pd.DataFrame()), profile_figure(pd.DataFrame()),
+                shared_metrics_figure(pd.DataFrame()), timeline_figure(pd.DataFrame())):
+        assert fig.data == ()
+        assert fig.layout.annotations and " no " in f" {fig.layout.annotations[0].text.lower()}"
+
+
+def events_frame():
+    return pd.DataFrame({"date": [date(2015, 1, 1), date(2016, 6, 1), date(2030, 1, 1)],
+                         "platform_id": ["alipay"] * 3, "platform": ["Alipay"] * 3,
+                         "category": ["regulation", "subsidy", "ai_assistant"],
+                         "title": ["A <b>", "B", "C"], "source_publisher": ["X", None, "Z"]})
+
+
+def test_events_limited_to_the_charted_span_and_drawn_in_their_own_lane():
+    ev = events_in_span(events_frame(), "2016-01-01", "2017-01-01")
+    assert list(ev["title"]) == ["B"]
+    fig = metric_figure(series([("alipay", q, 1) for q in QUARTERS]), events_frame())
+    lane = [t for t in fig.data if t.name == "Events"]
+    assert len(lane) == 1 and lane[0].yaxis == "y99" and len(lane[0].x) == 1
+
+
+def test_event_titles_are_escaped():
+    fig = add_event_markers(pd.DataFrame().pipe(lambda _: metric_figure(series([("alipay", "2015-01-01", 1)]))),
+                            events_frame())
+    assert "A &lt;b&gt;" in fig.data[-1].customdata[0][0]
+
+
+def heat_rows():
+    return pd.DataFrame({
+        "platform_id": ["alipay", "alipay", "jd_pay"], "platform": ["Alipay", "Alipay", "JD Pay"],
+        "platform_zh": ["支付宝", "支付宝", "京东支付"], "signal": ["traffic_focus", "ai_assistant", "traffic_focus"],
+        "articles": [3, 1, 2], "platform_articles": [4, 4, 2], "share": [0.75, 0.25, 1.0], "hits": [5, 1, 2],
+        "positive": [1, 0, 2], "negative": [3, 1, 0], "neutral": [1, 0, 0], "net_stance": [-0.4, -1.0, 1.0]})
+
+
+def test_heatmap_modes_and_row_labels_carry_the_denominator():
+    share = heatmap_figure(heat_rows(), "share")
+    net = heatmap_figure(heat_rows(), "net")
+    assert list(share.data[0].y) == ["Alipay · 4 art.", "JD Pay · 2 art."]
+    assert platform_of_row(share.data[0].y[1]) == "JD Pay"
+    assert share.data[0].zmin == 0 and net.data[0].zmin == -1
+    assert list(share.data[0].x) == ["AI assistant push", "Traffic chasing"]  # taxonomy order
+    assert share.data[0].z[1][1] == 1.0 and pd.isna(share.data[0].z[1][0])  # JD Pay: traffic only
+    assert "京东支付" in str(share.data[0].customdata)
+
+
+def test_coverage_blank_cells_are_gaps():
+    df = pd.DataFrame({"platform_id": ["alipay", "jd_pay"], "platform": ["Alipay", "JD Pay"], "year": [2016, 2019],
+                       "n_metrics": [3, 1], "n_values": [5, 1], "metrics": ["a, b, c", "d"]})
+    fig = coverage_figure(df)
+    assert list(fig.data[0].x) == ["2016", "2017", "2018", "2019"]
+    z = fig.data[0].z
+    assert z[0][0] == 3 and pd.isna(z[0][1]) and z[1][3] == 1

@@ -1,0 +1,22 @@
+"""paylens.article_view: article text becomes inert Markdown with hits highlighted."""
+
+import pandas as pd
+
+from paylens.article_view import escape_markdown, highlighted_markdown
+
+
+def test_markup_is_escaped():
+    out = escape_markdown("<script>alert(1)</script> **bold** [x](javascript:y) :red[z] $x$")
+    for raw in ("<script>", "**bold**", "[x](", ":red[", "$x$"):
+        assert raw not in out
+    assert out.replace("\\", "") == "<script>alert(1)</script> **bold** [x](javascript:y) :red[z] $x$"
+
+
+def test_hit_sentences_are_highlighted_with_their_tags():
+    body = "Alipay adds tap payments. The weather was fine.\n\n支付宝推出碰一下。"
+    hits = pd.DataFrame({"sentence_idx": [0, 2], "signal": ["touchless_subsidy"] * 2, "stance": ["negative", "positive"]})
+    md = highlighted_markdown(body, hits, {"touchless_subsidy": "Touchless"})
+    assert ":orange-background[Alipay adds tap payments\\.]" in md
+    assert ":red-badge[Touchless]" in md and ":green-badge[Touchless]" in md
+    assert "The weather was fine\\." in md and ":orange-background[The weather" not in md
+    assert ":orange-background[支付宝推出碰一下。]" in md
