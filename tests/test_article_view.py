@@ -14,7 +14,8 @@ def test_markup_is_escaped():
 
 def test_hit_sentences_are_highlighted_with_their_tags():
     body = "Alipay adds tap payments. The weather was fine.\n\n支付宝推出碰一下。"
-    hits = pd.DataFrame({"sentence_idx": [0, 2], "signal": ["touchless_subsidy"] * 2, "stance": ["negative", "positive"]})
+    hits = pd.DataFrame({"sentence_idx": [0, 2], "signal": ["touchless_subsidy"] * 2,
+                         "stance": ["negative", "positive"]})
     md = highlighted_markdown(body, hits, {"touchless_subsidy": "Touchless"})
     assert ":orange-background[Alipay adds tap payments\\.]" in md
     assert ":red-badge[Touchless]" in md and ":green-badge[Touchless]" in md
