@@ -6,7 +6,7 @@ from paylens.errors import PaylensError
 from paylens.ui.filters import show_notices, sidebar_filters
 from paylens.ui.frame import mark_frame_ran
 
-st.set_page_config(page_title="PayLens · China payments", page_icon=":material/query_stats:", layout="wide")
+st.set_page_config(page_title="PayLens · China payments", page_icon="💳", layout="wide")
 
 pages = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="", default=True),

@@ -20,8 +20,10 @@ if corpus.empty:
     empty_state("No articles in this date range.")
 else:
     st.dataframe(corpus[["date", "title", "publisher", "lang", "hits", "signals", "url"]], hide_index=True,
-                 width="stretch", column_config={"url": st.column_config.LinkColumn("Source", display_text="open"),
-                                                 "hits": st.column_config.NumberColumn("Hits")})
+                 width="stretch", column_config={
+                     "date": "Date", "title": st.column_config.TextColumn("Title", width="large"),
+                     "publisher": "Publisher", "lang": "Lang", "hits": st.column_config.NumberColumn("Hits"),
+                     "signals": "Signals", "url": st.column_config.LinkColumn("Source", display_text="open")})
 download_csv(corpus, "articles", f)
 
 st.subheader("Read an article")

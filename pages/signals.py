@@ -57,6 +57,8 @@ else:
                  hide_index=True, width="stretch",
                  column_config={"url": st.column_config.LinkColumn("Article", display_text="open"),
                                 "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+                                "platform": "Platform", "stance": "Stance", "title": "Article title",
+                                "publisher": "Publisher",
                                 "evidence": st.column_config.TextColumn("Sentence", width="large")})
 download_csv(evidence, "signal_evidence", f, f"{signal}_{platform or 'all'}", key="dl_evidence")
 sources(evidence, "evidence_sources")

@@ -18,9 +18,12 @@ st.caption("Download every chart's rows for the current filters in one zip, with
 choices = {k: st.session_state.get(f"v_{k}") for k in ("metric", "signal", "platform", "rival")}
 params = {**f.params(), "categories": list(f.event_categories), **{k: v for k, v in choices.items() if v}}
 st.dataframe({"file": [c[0] for c in CHARTS], "page": [c[1] for c in CHARTS], "query": [c[2] for c in CHARTS]},
-             hide_index=True, width="stretch")
+             hide_index=True, width="stretch", height=38 + 35 * len(CHARTS))
 bundle = snapshot_bytes(params, str(settings().data_dir))
 st.download_button("Download snapshot (.zip)", data=bundle, file_name=file_name("snapshot", f)[:-4] + ".zip",
                    mime="application/zip", type="primary", icon=":material/folder_zip:", key="dl_snapshot")
-st.caption(f"{len(bundle):,} bytes · the same bundle as `paylens snapshot --out FILE.zip` with these parameters.")
+cli = " ".join(f"--param {k}={','.join(v) if isinstance(v, list) else v}" for k, v in params.items()
+               if v not in ("", []))
+st.caption(f"{len(bundle):,} bytes. The same bundle from the command line:")
+st.code(f"paylens snapshot {cli} --out snapshot.zip", language="bash")
 sync_url(f)

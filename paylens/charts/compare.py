@@ -43,11 +43,17 @@ def shared_metrics_figure(df: pd.DataFrame, title: str = "") -> go.Figure:
             seen.add(pid)
         fig.update_yaxes(title_text=axis_title(part["unit"].iloc[0]), row=r, col=c, rangemode="tozero",
                          title_font={"size": 11})
+        first, last = pd.to_datetime(part["period_end"]).min(), pd.to_datetime(part["period_end"]).max()
+        if last - first < pd.Timedelta(days=120):
+            # One date only: give the axis a year around it instead of millisecond ticks.
+            fig.update_xaxes(range=[first - pd.Timedelta(days=200), last + pd.Timedelta(days=200)],
+                             row=r, col=c)
+        fig.update_xaxes(tickformat="%Y", row=r, col=c)
     fig.update_layout(height=max(360, 300 * rows))
     finish(fig, title)
     # Subplot titles sit where the shared legend would: move the legend above them.
-    fig.update_layout(legend={"y": 1.0 + 60 / fig.layout.height, "yanchor": "bottom"},
-                      margin={"t": 110})
+    fig.update_layout(legend={"x": 1.0, "xanchor": "right", "y": 1.0 + 70 / fig.layout.height,
+                              "yanchor": "bottom"}, margin={"t": 110})
     return fig
 
 

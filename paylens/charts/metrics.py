@@ -67,13 +67,19 @@ def metric_figure(df: pd.DataFrame, events: pd.DataFrame | None = None, title: s
                 list(series["period_end"]), list(series["value"]), _custom(series))
             fig.add_trace(go.Scatter(
                 x=xs, y=ys, name=esc(series["platform"].iloc[0]), connectgaps=False,
-                legendgroup=pid, showlegend=row == 1,
+                legendgroup=pid, showlegend=False,
                 mode="lines+markers" if joined else "markers",
                 line={"color": colour(pid), "dash": dash(pid), "width": 2.5},
                 marker={"color": colour(pid), "size": 9,
                         "symbol": [CONFIDENCE_SYMBOLS.get(c[6], "circle") if c else "circle" for c in cds]},
                 customdata=cds, hovertemplate=HOVER,
             ), row=row, col=1)
+            if row == 1:
+                # Legend entry of its own: the data trace's first marker shape would read as its confidence.
+                fig.add_trace(go.Scatter(x=[None], y=[None], name=esc(series["platform"].iloc[0]), legendgroup=pid,
+                                         mode="lines+markers" if joined else "markers",
+                                         line={"color": colour(pid), "dash": dash(pid)},
+                                         marker={"color": colour(pid), "symbol": "circle"}), row=1, col=1)
         fig.update_yaxes(title_text=axis_title(unit), row=row, col=1, rangemode="tozero")
     if len(units) == 1:
         add_event_markers(fig, events_in_span(events, df["period_start"].min(), df["period_end"].max()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 COLOURS = {
     "alipay": "#1677ff",
     "wechat_pay": "#07c160",
-    "unionpay": "#d7000f",
+    "unionpay": "#2f4b7c",  # navy: JD Pay already has the red
     "chinaums": "#a0522d",
     "jd_pay": "#e1251b",
     "douyin_pay": "#111111",

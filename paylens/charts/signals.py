@@ -72,41 +72,62 @@ def heatmap_figure(df: pd.DataFrame, mode: str = "share", title: str = "") -> go
     return finish(fig, title)
 
 
+def bucket(df: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """Sum monthly counts into quarters or years when the span is long, so bars stay readable."""
+    months = (df["month"].max().year - df["month"].min().year) * 12 + df["month"].max().month - df["month"].min().month
+    if months <= 24:
+        return df, "%Y-%m"
+    freq, fmt = ("QS", "%Y-Q%q") if months <= 96 else ("YS", "%Y")
+    out = (df.assign(month=pd.to_datetime(df["month"]).dt.to_period(freq[0]).dt.start_time)
+             .groupby(["month", "platform_id", "platform"], as_index=False)[
+                 ["articles", "hits", "positive", "negative", "neutral"]].sum())
+    return out, fmt
+
+
 def trend_figure(df: pd.DataFrame, events: pd.DataFrame | None = None, title: str = "") -> go.Figure:
-    """Monthly articles showing the signal, one bar group per platform."""
+    """Articles showing the signal per month (or quarter/year over long spans), one bar per platform."""
     if df.empty:
         return empty_figure("This signal has no hits for these platforms and dates.")
+    df = df.assign(month=pd.to_datetime(df["month"]))
+    data, fmt = bucket(df)
+    label = {"%Y-%m": "month", "%Y-Q%q": "quarter", "%Y": "year"}[fmt]
     fig = go.Figure()
-    for pid, part in df.groupby("platform_id", sort=True):
+    for pid, part in data.groupby("platform_id", sort=True):
         fig.add_trace(go.Bar(
             x=part["month"], y=part["articles"], name=esc(part["platform"].iloc[0]),
-            marker_color=colour(pid),
+            marker_color=colour(pid), xperiod={"month": "M1", "quarter": "M3", "year": "M12"}[label],
+            xperiodalignment="middle",
             customdata=list(zip(part["hits"], part["positive"], part["negative"], part["neutral"], strict=True)),
-            hovertemplate="%{x|%Y-%m}: %{y} articles · %{customdata[0]} hits<br>"
+            hovertemplate=f"%{{x|{fmt}}}: %{{y}} articles · %{{customdata[0]}} hits<br>"
                           "+%{customdata[1]} / −%{customdata[2]} / =%{customdata[3]}<extra>%{fullData.name}</extra>",
         ))
-    add_event_markers(fig, events_in_span(events, df["month"].min(), df["month"].max() + pd.offsets.MonthEnd(1)))
-    fig.update_layout(barmode="group", height=400, yaxis={"title": "articles", "rangemode": "tozero"})
+    end = df["month"].max() + pd.offsets.MonthEnd(1)
+    add_event_markers(fig, events_in_span(events, df["month"].min(), end))
+    fig.update_layout(barmode="group", height=400, bargap=0.15,
+                      yaxis={"title": f"articles per {label}", "rangemode": "tozero"})
     return finish(fig, title)
 
 
+STANCE_PATTERNS = {"positive": "", "neutral": ".", "negative": "x"}
+
+
 def profile_figure(df: pd.DataFrame, title: str = "") -> go.Figure:
-    """Hits per signal split by stance, one panel row per platform (for Compare)."""
+    """Hits per signal split by stance: a bar per platform in its colour, stance shown by the fill pattern."""
     if df.empty:
         return empty_figure("No signals for either platform in these dates.")
     fig = go.Figure()
     order = [s for s in SIGNAL_LABELS if s in set(df["signal"])]
-    for stance in ("positive", "neutral", "negative"):
-        for pid, part in df.groupby("platform_id", sort=False):
-            part = part.set_index("signal").reindex(order)[list(STANCE_COLOURS)].fillna(0)
+    for pid, part in df.groupby("platform_id", sort=False):
+        name = esc(str(part["platform"].iloc[0]))
+        part = part.set_index("signal").reindex(order)[list(STANCE_COLOURS)].fillna(0)
+        for stance in ("positive", "neutral", "negative"):
             fig.add_trace(go.Bar(
-                y=[signal_label(s) for s in order], x=part[stance], orientation="h",
-                name=f"{stance}", legendgroup=stance, showlegend=pid == df["platform_id"].iloc[0],
-                offsetgroup=pid, marker_color=STANCE_COLOURS[stance],
-                marker_line={"color": colour(pid), "width": 2},
-                hovertemplate=f"{esc(str(df[df.platform_id == pid]['platform'].iloc[0]))} · %{{y}}<br>"
-                              f"{stance}: %{{x}} hits<extra></extra>",
+                y=[signal_label(s) for s in order], x=part[stance], orientation="h", name=f"{name} · {stance}",
+                legendgroup=pid, offsetgroup=pid, marker_color=colour(pid),
+                marker_pattern={"shape": STANCE_PATTERNS[stance], "fgcolor": "white", "solidity": 0.45},
+                marker_line={"color": colour(pid), "width": 1},
+                hovertemplate=f"{name} · %{{y}}<br>{stance}: %{{x}} hits<extra></extra>",
             ))
-    fig.update_layout(barmode="stack", height=120 + 42 * len(order), yaxis={"autorange": "reversed"},
+    fig.update_layout(barmode="stack", height=140 + 46 * len(order), yaxis={"autorange": "reversed"},
                       xaxis={"title": "hits"})
     return finish(fig, title)

@@ -38,6 +38,13 @@ def metric_rows_table(df: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def short_share_label(label: str) -> str:
+    """'Market share third party mobile payment (Analysys)' -> 'mobile (Analysys)': short enough for a card."""
+    for noise in ("Market share ", "third party ", " payment"):
+        label = label.replace(noise, "")
+    return label.strip()
+
+
 def share_cards(df: pd.DataFrame, limit: int = 8) -> list[dict[str, str | None]]:
     """Market-share headline cards: label, value and change against the previous period of the same series."""
     if df.empty:
@@ -48,7 +55,8 @@ def share_cards(df: pd.DataFrame, limit: int = 8) -> list[dict[str, str | None]]
         delta = None
         if pd.notna(row.prev_value):
             delta = f"{row.value - row.prev_value:+.1f} pts vs {row.prev_period}"
-        cards.append({"label": f"{row.platform} · {row.metric_label.removeprefix('Market share ')} · {row.period}",
-                      "value": format_value(row.value, row.unit), "delta": delta,
+        cards.append({"label": f"{row.platform} · {short_share_label(row.metric_label)}",
+                      "value": format_value(row.value, row.unit),
+                      "delta": f"{row.period}" + (f" · {delta}" if delta else ""),
                       "help": f"{row.period} · {row.source_publisher} · {row.confidence}"})
     return cards

@@ -50,6 +50,12 @@ def clean_temp_files(db_path: Path) -> list[Path]:
     return removed
 
 
+def untitled(body: str, limit: int = 90) -> str:
+    """Display title for an article without one: its first real line (not a date or a count), cut at a word."""
+    first = next((line.strip() for line in body.splitlines() if len(line.strip()) >= 15), "Untitled")
+    return first if len(first) <= limit else first[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+
+
 def _frames(src: Sources, hits: list[dict]) -> dict[str, pd.DataFrame]:
     """One DataFrame per source table, in a stable order."""
     metrics = pd.DataFrame([vars(r) for r in src.metrics])
@@ -58,7 +64,7 @@ def _frames(src: Sources, hits: list[dict]) -> dict[str, pd.DataFrame]:
         {**vars(describe(m)), "unit": units[m]} for m in sorted(units.index)
     ])[["metric", "label", "family", "research_firm", "unit", "headline", "description"]]
     articles = pd.DataFrame([
-        {"article_id": a.sha256[:16], "file": a.name, "title": a.title or Path(a.name).stem, "url": a.url,
+        {"article_id": a.sha256[:16], "file": a.name, "title": a.title or untitled(a.body), "url": a.url,
          "publisher": a.publisher, "date": pd.to_datetime(a.date).date() if a.date else None,
          "lang": a.lang, "body": a.body}
         for a in src.articles

@@ -50,9 +50,13 @@ def test_one_trace_per_platform_in_its_colour_and_one_panel_per_unit():
     df = series([("alipay", "2020-01-01", 1, "billion_cny"), ("alipay", "2021-01-01", 2, "billion_usd"),
                  ("wechat_pay", "2021-01-01", 3, "billion_cny")])
     fig = metric_figure(df)
-    names = [(t.name, t.line.color, t.yaxis) for t in fig.data]
+    data = [t for t in fig.data if t.showlegend is False]
+    names = [(t.name, t.line.color, t.yaxis) for t in data]
     assert ("Alipay", colour("alipay"), "y") in names and ("Alipay", colour("alipay"), "y2") in names
-    assert len(fig.data) == 3
+    assert len(data) == 3
+    legend = [t for t in fig.data if t.showlegend is not False]
+    assert sorted(t.legendgroup for t in legend) == ["alipay", "wechat_pay"]
+    assert {t.marker.symbol for t in legend} == {"circle"}  # not the first point's confidence shape
 
 
 def test_hover_text_is_escaped():
@@ -82,14 +86,16 @@ def test_events_limited_to_the_charted_span_and_drawn_in_their_own_lane():
     ev = events_in_span(events_frame(), "2016-01-01", "2017-01-01")
     assert list(ev["title"]) == ["B"]
     fig = metric_figure(series([("alipay", q, 1) for q in QUARTERS]), events_frame())
-    lane = [t for t in fig.data if t.name == "Events"]
-    assert len(lane) == 1 and lane[0].yaxis == "y99" and len(lane[0].x) == 1
+    lane = [t for t in fig.data if t.legendgroup == "events"]
+    assert [t.name for t in lane] == ["event: subsidy"]
+    assert lane[0].yaxis == "y99" and len(lane[0].x) == 1
 
 
 def test_event_titles_are_escaped():
     fig = add_event_markers(pd.DataFrame().pipe(lambda _: metric_figure(series([("alipay", "2015-01-01", 1)]))),
                             events_frame())
-    assert "A &lt;b&gt;" in fig.data[-1].customdata[0][0]
+    titles = [cd[0] for t in fig.data if t.legendgroup == "events" for cd in t.customdata]
+    assert "A &lt;b&gt;" in titles and not any("<b>" in t for t in titles)
 
 
 def heat_rows():

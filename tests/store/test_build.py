@@ -85,3 +85,13 @@ def test_rebuild_swaps_a_new_inode_and_cleans_temp_files(fixture_data, tmp_path)
     assert os.stat(db).st_ino != first
     assert not leftover.exists()
     assert [p.name for p in tmp_path.iterdir() if TEMP_MARK in p.name] == []
+
+
+def test_untitled_articles_show_their_first_real_line():
+    from paylens.store.build import untitled
+
+    assert untitled("02/17 2025\n537\nAs the allure of touchless payments fades, Alipay looks elsewhere.") == (
+        "As the allure of touchless payments fades, Alipay looks elsewhere.")
+    long = "word " * 40
+    assert untitled(long).endswith(" …") and len(untitled(long)) <= 92
+    assert untitled("\n\n") == "Untitled"

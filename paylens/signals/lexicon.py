@@ -1,0 +1,204 @@
+"""Load and validate the lexicon CSVs in data/lexicon/ into Term records."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from paylens.errors import InputError
+from paylens.signals.taxonomy import LANGS, SIGNAL_IDS, STANCES
+
+ALIASES_FILE = "platforms_aliases.csv"
+SIGNALS_FILE = "signals.csv"
+POLARITY_FILE = "polarity.csv"
+MASKS_FILE = "masks.csv"
+DOMAIN_FILE = "domain.csv"
+STANCE_FILE = "signal_stance.csv"
+TRADITIONAL_FILE = "traditional_chars.csv"
+PARENTS_FILE = "platform_parents.csv"
+POLARITY_KINDS: tuple[str, ...] = ("positive", "negative", "negation", "hedge")
+CASE_MODES: tuple[str, ...] = ("any", "exact")
+T = TypeVar("T")
+_PLATFORM_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One lexicon entry: kind is alias, signal, polarity, domain or mask; label is its id or polarity kind."""
+
+    kind: str
+    label: str
+    text: str
+    lang: str
+    weight: float = 1.0
+    exact_case: bool = False
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Every term of the lexicon files, plus each signal's default stance."""
+
+    aliases: tuple[Term, ...]
+    signals: tuple[Term, ...]
+    polarity: tuple[Term, ...]
+    domain: tuple[Term, ...]
+    masks: tuple[Term, ...]
+    default_stance: dict[str, str]
+    traditional: dict[str, str]  # traditional character -> simplified, folded before matching
+    parents: dict[str, str]  # AI product id -> the payment platform it belongs to
+
+    @property
+    def terms(self) -> tuple[Term, ...]:
+        """All terms, in file order."""
+        return self.aliases + self.signals + self.polarity + self.domain + self.masks
+
+    @property
+    def platform_ids(self) -> tuple[str, ...]:
+        """Platform ids that have at least one alias, sorted."""
+        return tuple(sorted({t.label for t in self.aliases}))
+
+
+def load_lexicon(lexicon_dir: str | Path) -> Lexicon:
+    """Read the lexicon CSVs; raise InputError listing every bad row."""
+    folder = Path(lexicon_dir)
+    problems: list[str] = []
+    aliases = _load(folder / ALIASES_FILE, ("platform_id", "alias", "lang"), _alias, problems)
+    signals = _load(folder / SIGNALS_FILE, ("signal", "lang", "term", "weight"), _signal, problems)
+    polarity = _load(folder / POLARITY_FILE, ("lang", "term", "kind", "weight"), _polarity, problems)
+    domain = _load(folder / DOMAIN_FILE, ("lang", "term"), _domain, problems)
+    masks = _load(folder / MASKS_FILE, ("lang", "term"), _mask, problems)
+    stances = _load(folder / STANCE_FILE, ("signal", "default_stance"), _stance, problems)
+    traditional = _load(folder / TRADITIONAL_FILE, ("traditional", "simplified"), _char_pair, problems)
+    parents = _load(folder / PARENTS_FILE, ("platform_id", "parent_platform_id"), _parent, problems)
+    if problems:
+        raise InputError(problems)
+    default_stance = {signal: "neutral" for signal in SIGNAL_IDS}
+    default_stance.update(stances)
+    return Lexicon(tuple(aliases), tuple(signals), tuple(polarity), tuple(domain), tuple(masks), default_stance,
+                   dict(traditional), dict(parents))
+
+
+def _load(path: Path, required: tuple[str, ...], build: Callable[[dict[str, str], str, list[str]], T | None],
+          problems: list[str]) -> list[T]:
+    """Parse one CSV with `build(row, where, problems)` per row, keeping the rows it accepts."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(f"{path}:1: cannot read lexicon file: {exc}")
+        return []
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in required if c not in (reader.fieldnames or [])]
+    if missing:
+        problems.append(f"{path}:1: missing column(s) {', '.join(missing)}")
+        return []
+    terms: list[T] = []
+    for row in reader:
+        where = f"{path}:{reader.line_num}"
+        term = build({k: (v or "").strip() for k, v in row.items() if k}, where, problems)
+        if term is not None:
+            terms.append(term)
+    return terms
+
+
+def _alias(row: dict[str, str], where: str, problems: list[str]) -> Term | None:
+    """A platform alias row."""
+    ok = _check_text(row["alias"], row["lang"], where, problems)
+    if not _PLATFORM_ID.match(row["platform_id"]):
+        problems.append(f"{where}: bad platform_id {row['platform_id']!r}")
+        ok = False
+    case = row.get("case") or "any"
+    if case not in CASE_MODES:
+        problems.append(f"{where}: case must be one of {', '.join(CASE_MODES)}, not {case!r}")
+        ok = False
+    return Term("alias", row["platform_id"], row["alias"], row["lang"], 1.0, case == "exact") if ok else None
+
+
+def _signal(row: dict[str, str], where: str, problems: list[str]) -> Term | None:
+    """A signal term row."""
+    ok = _check_text(row["term"], row["lang"], where, problems)
+    if row["signal"] not in SIGNAL_IDS:
+        problems.append(f"{where}: unknown signal {row['signal']!r}")
+        ok = False
+    weight = _weight(row["weight"], where, problems)
+    return Term("signal", row["signal"], row["term"], row["lang"], weight) if ok and weight else None
+
+
+def _polarity(row: dict[str, str], where: str, problems: list[str]) -> Term | None:
+    """A polarity term row."""
+    ok = _check_text(row["term"], row["lang"], where, problems)
+    if row["kind"] not in POLARITY_KINDS:
+        problems.append(f"{where}: kind must be one of {', '.join(POLARITY_KINDS)}, not {row['kind']!r}")
+        ok = False
+    weight = _weight(row["weight"], where, problems)
+    return Term("polarity", row["kind"], row["term"], row["lang"], weight) if ok and weight else None
+
+
+def _domain(row: dict[str, str], where: str, problems: list[str]) -> Term | None:
+    """A payment-domain word: evidence that a sentence is about payments (支付, wallet, merchant)."""
+    ok = _check_text(row["term"], row["lang"], where, problems)
+    return Term("domain", "", row["term"], row["lang"]) if ok else None
+
+
+def _stance(row: dict[str, str], where: str, problems: list[str]) -> tuple[str, str] | None:
+    """A signal's default stance, used when a sentence carries no polar words."""
+    ok = True
+    if row["signal"] not in SIGNAL_IDS:
+        problems.append(f"{where}: unknown signal {row['signal']!r}")
+        ok = False
+    if row["default_stance"] not in STANCES:
+        problems.append(f"{where}: default_stance must be one of {', '.join(STANCES)}, not {row['default_stance']!r}")
+        ok = False
+    return (row["signal"], row["default_stance"]) if ok else None
+
+
+def _parent(row: dict[str, str], where: str, problems: list[str]) -> tuple[str, str] | None:
+    """A product -> payment platform pair: hits on the product also count for the platform."""
+    child, parent = row["platform_id"], row["parent_platform_id"]
+    if not (_PLATFORM_ID.match(child) and _PLATFORM_ID.match(parent)):
+        problems.append(f"{where}: bad platform id pair {child!r} -> {parent!r}")
+        return None
+    return child, parent
+
+
+def _char_pair(row: dict[str, str], where: str, problems: list[str]) -> tuple[str, str] | None:
+    """A traditional -> simplified character pair (one character each)."""
+    trad, simp = row["traditional"], row["simplified"]
+    if len(trad) != 1 or len(simp) != 1:
+        problems.append(f"{where}: traditional and simplified must be one character each")
+        return None
+    return trad, simp
+
+
+def _mask(row: dict[str, str], where: str, problems: list[str]) -> Term | None:
+    """A mask phrase row: terms inside it are ignored (tap water, traffic jam, 不断)."""
+    ok = _check_text(row["term"], row["lang"], where, problems)
+    return Term("mask", "", row["term"], row["lang"]) if ok else None
+
+
+def _check_text(text: str, lang: str, where: str, problems: list[str]) -> bool:
+    """Term text must be non-empty and lang known."""
+    ok = True
+    if not text:
+        problems.append(f"{where}: empty term")
+        ok = False
+    if lang not in LANGS:
+        problems.append(f"{where}: lang must be one of {', '.join(LANGS)}, not {lang!r}")
+        ok = False
+    return ok
+
+
+def _weight(value: str, where: str, problems: list[str]) -> float | None:
+    """A weight in (0, 1], or None after recording a problem."""
+    try:
+        weight = float(value)
+    except ValueError:
+        weight = -1.0
+    if not 0.0 < weight <= 1.0:
+        problems.append(f"{where}: weight must be a number in (0, 1], not {value!r}")
+        return None
+    return weight

@@ -1,0 +1,183 @@
+"""One Aho-Corasick automaton over every lexicon term, matched once per body."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import ahocorasick
+
+from paylens.signals.lexicon import Term
+
+# Length-preserving folds applied after lowercasing: hyphens become spaces (so "tap-to-pay" ==
+# "tap to pay"), curly quotes become straight ones, full-width letters/digits become ASCII.
+# Full-width punctuation is left alone: no term contains it and it is common in Chinese.
+_REPLACE = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'))
+_RARE_TABLE = {cp: cp - 0xFEE0 for cp in (*range(0xFF10, 0xFF1A), *range(0xFF41, 0xFF5B))}
+_RARE_TABLE.update({0x2010: " ", 0x2011: " "})
+_NEEDS_RARE_FOLD = re.compile("[\uff10-\uff19\uff41-\uff5a\u2010\u2011]")
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_NOT_CJK = "\x00-\u33ff\u4dc0-\u4dff\ua000-\uf8ff\ufb00-\U0010ffff"
+# Root-children order: pyahocorasick scans a node's children linearly, so frequent
+# characters go first (English letters by frequency, then space, digits, punctuation).
+_PRIME = "\x01 etaoinshrdlcumwfgypbvkjxqz,.'\"-0123456789()%:;!?/&$+，。、“”：；！？（）《》—…"
+_FILLER = "\x01"  # stands for every CJK character that occurs in no term
+
+
+def fold(text: str) -> str:
+    """Lowercase and normalise width/quotes without changing the string's length."""
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    if "-" in low:
+        low = low.replace("-", " ")
+    if low.isascii():
+        return low
+    for old, new in _REPLACE:
+        if old in low:
+            low = low.replace(old, new)
+    if _NEEDS_RARE_FOLD.search(low):
+        low = low.translate(_RARE_TABLE)
+    return low
+
+
+Match = tuple[int, int, Term]
+"""A term found at body[start:end], as (start, end, term)."""
+
+
+class Matcher:
+    """Finds every lexicon term in a text with ASCII word boundaries and case folding."""
+
+    def __init__(self, terms: Iterable[Term], traditional: dict[str, str] | None = None) -> None:
+        """Build the automaton; terms with the same folded text share one key.
+
+        `traditional` maps traditional Chinese characters to simplified ones; texts and
+        terms are both folded through it, so one simplified term matches either script.
+        """
+        self._traditional = dict(traditional or {})
+        chars = "".join(re.escape(ch) for ch in sorted(self._traditional))
+        self._has_traditional = re.compile(f"[{chars}]") if chars else None
+        groups: dict[str, list[Term]] = {}
+        for term in terms:
+            groups.setdefault(self._to_simplified(fold(term.text)), []).append(term)
+        alphabet = {ch for key in groups for ch in key}
+        self._squash = _squash_pattern(alphabet)
+        self._automaton = ahocorasick.Automaton()
+        for ch in _root_order(alphabet, groups):
+            self._automaton.add_word(ch + "\x00", (2, False, False, (), False))
+        for key in sorted(groups):
+            group = _dedupe(groups[key])
+            exact = any(term.exact_case for term in group)
+            self._automaton.add_word(key, (len(key), key[0] in _WORD_CHARS, key[-1] in _WORD_CHARS, group, exact))
+        self._automaton.make_automaton()
+        self.size = len(groups)
+
+    def folded(self, text: str) -> str:
+        """The text the automaton runs over: folded, simplified, CJK characters outside every term squashed."""
+        low = fold(text)
+        if low.isascii():
+            return low
+        return self._squash.sub(_FILLER, self._to_simplified(low))
+
+    def _to_simplified(self, text: str) -> str:
+        """Replace traditional characters by simplified ones (one for one, so offsets hold)."""
+        if self._has_traditional is None:
+            return text
+        table = self._traditional
+        return self._has_traditional.sub(lambda m: table[m.group()], text)
+
+    def find(self, text: str) -> list[Match]:
+        """All matches sorted by (start, -end), minus those masked or inside a longer same-kind match."""
+        folded = self.folded(text)
+        size = len(folded)
+        word = _WORD_CHARS
+        found: list[tuple[int, int, tuple[Term, ...]]] = []
+        add = found.append
+        for last, (length, check_left, check_right, group, exact) in self._automaton.iter(folded):
+            start = last + 1 - length
+            if check_left and start and folded[start - 1] in word:
+                continue
+            if check_right and last + 1 < size and folded[last + 1] in word:
+                continue
+            if exact:
+                group = tuple(t for t in group if not t.exact_case or text[start:last + 1] == t.text)
+            if group:
+                add((start, -last - 1, group))
+        return _resolve(found)
+
+
+def _dedupe(terms: list[Term]) -> tuple[Term, ...]:
+    """One term per (kind, label) for a key (支付寶 and 支付宝 fold alike), keeping the heaviest."""
+    best: dict[tuple[str, str], Term] = {}
+    for term in terms:
+        key = (term.kind, term.label)
+        if key not in best or term.weight > best[key].weight:
+            best[key] = term
+    return tuple(best.values())
+
+
+def _squash_pattern(alphabet: set[str]) -> re.Pattern[str]:
+    """A pattern for every CJK character absent from the alphabet (they become the filler)."""
+    keep = "".join(re.escape(ch) for ch in sorted(alphabet) if ch >= "\u3400")
+    return re.compile(f"[^{_NOT_CJK}{keep}]")
+
+
+def _root_order(alphabet: set[str], groups: dict[str, list[Term]]) -> list[str]:
+    """Characters to register at the root first: frequent ASCII, then CJK term characters by use."""
+    uses: dict[str, int] = {}
+    for key in groups:
+        for ch in key:
+            uses[ch] = uses.get(ch, 0) + 1
+    rest = sorted((ch for ch in alphabet if ch not in _PRIME), key=lambda ch: (-uses[ch], ch))
+    return list(dict.fromkeys(_PRIME)) + rest
+
+
+def _resolve(found: list[tuple[int, int, tuple[Term, ...]]]) -> list[Match]:
+    """Drop terms inside a mask, inside a platform alias, or strictly inside a longer same-kind match.
+
+    Sorted by (start, -end), every earlier match that reaches at least as far as the current
+    one encloses it (spans are unique), so a running "furthest end" per kind decides.
+    """
+    found.sort()  # by start, longest first; one key per span, so groups are never compared
+    alias_end = signal_end = polar_end = domain_end = mask_end = any_end = -1
+    kept: list[Match] = []
+    add = kept.append
+    for start, neg_end, group in found:
+        end = -neg_end
+        if mask_end >= end:
+            continue
+        inside_alias = alias_end >= end  # "抖音" in "抖音支付" is a name, not a theme
+        inside_any = any_end >= end  # "不" in "不互通" is part of a word, not a negation
+        kinds = 0
+        for term in group:
+            kind = term.kind
+            if kind == "signal":
+                kinds |= 1
+                if signal_end < end and not inside_alias:
+                    add((start, end, term))
+            elif kind == "polarity":
+                kinds |= 2
+                if polar_end < end and not (inside_any and term.label == "negation"):
+                    add((start, end, term))
+            elif kind == "alias":
+                kinds |= 4
+                if not inside_alias:
+                    add((start, end, term))
+            elif kind == "domain":
+                kinds |= 8
+                if domain_end < end and not inside_alias:
+                    add((start, end, term))
+            elif end > mask_end:  # a mask: hides what lies inside it
+                mask_end = end
+        # updated after the group: terms sharing this span do not contain each other
+        if kinds & 1 and end > signal_end:
+            signal_end = end
+        if kinds & 2 and end > polar_end:
+            polar_end = end
+        if kinds & 4 and end > alias_end:
+            alias_end = end
+        if kinds & 8 and end > domain_end:
+            domain_end = end
+        if end > any_end:
+            any_end = end
+    return kept

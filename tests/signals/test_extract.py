@@ -1,0 +1,158 @@
+"""Signal extraction, table-driven: themes, negation, hard negatives, attribution, stance, JSON."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from paylens.signals.articles import parse_article_bytes
+from paylens.signals.extract import Extractor, Hit, hits_to_json_lines
+from paylens.signals.sentences import split_sentences
+from paylens.signals.taxonomy import SIGNAL_IDS
+
+# (text, default_platform, expected {(signal, platform)})
+CASES = [
+    # English themes, attributed to the platform named in the sentence
+    ("Alipay is handing out free devices and cash-back to merchants who adopt its tap-to-pay terminals.", None,
+     {("touchless_subsidy", "alipay")}),
+    ("WeChat Pay rolled out palm payments at Beijing subway gates.", None, {("touchless_subsidy", "wechat_pay")}),
+    ("Alipay launched an AI assistant that books tickets for users.", None, {("ai_assistant", "alipay")}),
+    ("The app keeps adding mini programs and redesigned its homepage again.", "alipay",
+     {("feature_sprawl", "alipay")}),
+    ("JD Pay is betting on livestreaming and short videos to keep shoppers around.", None,
+     {("social_content", "jd_pay")}),
+    ("Douyin Pay is chasing traffic and daily active users at any cost.", None, {("traffic_focus", "douyin_pay")}),
+    ("UnionPay offers SaaS tools that help merchants run digital operations.", None,
+     {("b_end_empowerment", "unionpay")}),
+    ("Interoperability rules forced Taobao to accept WeChat Pay.", None,
+     {("ecosystem_dependence", "wechat_pay"), ("regulatory_pressure", "wechat_pay")}),
+    ("Regulators fined Lakala for breaking anti-money laundering rules.", None, {("regulatory_pressure", "lakala")}),
+    ("Users complain that the cluttered app is full of pop-ups.", "alipay",
+     {("user_experience_complaints", "alipay")}),
+    ("Meituan Pay and Duoduo Pay are newcomers trying to poach Alipay merchants.", None,
+     {("competitive_threat", "meituan_pay"), ("competitive_threat", "duoduo_pay"),
+      ("competitive_threat", "alipay")}),
+    # Chinese themes, simplified and traditional
+    ("支付宝向商户免费发放碰一下设备，并提供补贴。", None, {("touchless_subsidy", "alipay")}),
+    ("支付寶「碰一下」向商戶派發免費設備。", None, {("touchless_subsidy", "alipay")}),
+    ("云闪付不断叠加打车、外卖等小程序，试图成为超级App。", None, {("feature_sprawl", "unionpay")}),
+    ("網友吐槽微信支付的廣告彈窗太多。", None, {("user_experience_complaints", "wechat_pay")}),
+    ("央行对拉卡拉开出罚单，要求其限期整改。", None, {("regulatory_pressure", "lakala")}),
+    ("京东支付与微信支付实现互联互通。", None,
+     {("ecosystem_dependence", "jd_pay"), ("ecosystem_dependence", "wechat_pay")}),
+    ("银联商务为连锁餐饮提供数字化经营工具。", None, {("b_end_empowerment", "chinaums")}),
+    # AI products roll up to their payment platform
+    ("支小宝上线了新的智能体功能。", None,
+     {("ai_assistant", "alipay_zhixiaobao"), ("ai_assistant", "alipay")}),
+    # negation: a sentence that denies the theme is not a hit
+    ("Meituan Pay did not offer any cash-back for tap payments this quarter.", None, set()),
+    ("Douyin Pay was never fined by regulators.", None, set()),
+    ("微信支付并未向商户发放任何设备补贴。", None, set()),
+    ("支付宝并没有加入社交功能。", None, set()),
+    ("拉卡拉并未受到监管处罚。", None, set()),
+    # hard negatives: same words, other worlds
+    ("Turn off the tap water before you leave.", None, set()),
+    ("We were stuck in a traffic jam for an hour.", None, set()),
+    ("The football club's new striker is a real threat in the box.", None, set()),
+    ("The weather bureau's new AI model forecasts typhoons earlier.", None, set()),
+    ("河水流量在暴雨后明显增加。", None, set()),
+    ("这篇散文的内容很感人。", None, set()),
+    ("Alibaba owns a third of Ant Group.", None, set()),
+    # attribution without a named platform
+    ("Subsidies for tap-to-pay terminals keep growing.", "wechat_pay", {("touchless_subsidy", "wechat_pay")}),
+    ("Subsidies for tap-to-pay terminals keep growing.", None, {("touchless_subsidy", "market")}),
+    ("Alipay reported results. Its subsidies for tap-to-pay terminals keep growing.", None,
+     {("touchless_subsidy", "alipay")}),
+    # an ecosystem sentence naming only the parent group falls to the platform in context
+    ("Alipay grew up inside the Alibaba ecosystem. It still relies on Taobao for traffic.", None,
+     {("ecosystem_dependence", "alipay"), ("traffic_focus", "alipay")}),
+]
+
+
+@pytest.mark.parametrize(("text", "default", "expected"), CASES)
+def test_extract_cases(extractor: Extractor, text: str, default: str | None, expected: set) -> None:
+    hits = extractor.extract(text, default_platform=default)
+    assert {(h.signal, h.platform) for h in hits} == expected
+    for hit in hits:
+        assert hit.evidence in text and hit.evidence == hit.evidence.strip()
+        assert 0.0 < hit.score <= 1.0 and round(hit.score, 3) == hit.score
+
+
+@pytest.mark.parametrize(("text", "signal", "platform", "stance"), [
+    ("Users frequently complain about Alipay's cluttered interface.", "user_experience_complaints", "alipay",
+     "negative"),
+    ("支付宝大力整治营销弹窗，用户体验明显改善。", "user_experience_complaints", "alipay", "positive"),
+    ("Regulators fined Lakala heavily.", "regulatory_pressure", "lakala", "negative"),
+    ("微信支付的崛起让支付宝倍感压力。", "competitive_threat", "wechat_pay", "positive"),
+    ("微信支付的崛起让支付宝倍感压力。", "competitive_threat", "alipay", "negative"),
+    ("Alipay's tap-to-pay rollout was a big success with merchants.", "touchless_subsidy", "alipay", "positive"),
+    ("Alipay's tap-to-pay rollout was not a success.", "touchless_subsidy", "alipay", "negative"),
+    ("Alipay announced its tap-to-pay service.", "touchless_subsidy", "alipay", "neutral"),
+    ("UnionPay offers SaaS tools to merchants.", "b_end_empowerment", "unionpay", "positive"),
+])
+def test_stance(extractor: Extractor, text: str, signal: str, platform: str, stance: str) -> None:
+    hits = [h for h in extractor.extract(text) if h.signal == signal and h.platform == platform]
+    assert [h.stance for h in hits] == [stance]
+
+
+def test_hedge_lowers_the_score(extractor: Extractor) -> None:
+    plain = extractor.extract("Alipay launched an AI assistant.")[0].score
+    hedged = extractor.extract("Alipay may launch an AI assistant.")[0].score
+    assert hedged < plain
+
+
+def test_context_attribution_scores_lower_than_a_named_platform(extractor: Extractor) -> None:
+    named = extractor.extract("Alipay launched an AI assistant.")[0].score
+    context = extractor.extract("They launched an AI assistant.", default_platform="alipay")[0]
+    assert context.platform == "alipay" and context.score < named
+
+
+def test_hits_are_sorted_and_evidence_is_the_sentence(extractor: Extractor) -> None:
+    body = ("Regulators fined Lakala.\nAlipay launched an AI assistant and redesigned its homepage.\n"
+            "支付宝的碰一下补贴仍在继续。")
+    hits = extractor.extract(body)
+    keys = [(h.sentence_idx, h.signal, h.platform) for h in hits]
+    assert keys == sorted(keys)
+    assert [h.sentence_idx for h in hits] == [0, 1, 1, 2]
+    assert hits[0].evidence == "Regulators fined Lakala."
+    assert hits[3].evidence == "支付宝的碰一下补贴仍在继续。"
+    assert extractor.extract(body) == hits  # deterministic
+
+
+def test_extract_article_uses_the_body(extractor: Extractor) -> None:
+    art = parse_article_bytes("title: Test\nlang: zh\n\n支付宝推出AI助手。".encode(), "a.txt")
+    assert [(h.signal, h.platform) for h in extractor.extract_article(art)] == [("ai_assistant", "alipay")]
+
+
+def test_no_terms_no_hits(extractor: Extractor) -> None:
+    assert extractor.extract("") == []
+    assert extractor.extract("The weather was pleasant all week.") == []
+
+
+def test_hits_to_json_lines() -> None:
+    hits = [Hit("alipay", "ai_assistant", "neutral", "支付宝推出“支小宝”。", 3, 0.9)]
+    lines = hits_to_json_lines("data/articles/x.txt", hits)
+    assert lines == ['{"file": "data/articles/x.txt", "platform": "alipay", "signal": "ai_assistant", '
+                     '"stance": "neutral", "evidence": "支付宝推出“支小宝”。", "sentence_idx": 3, "score": 0.9}']
+    assert list(json.loads(lines[0])) == ["file", "platform", "signal", "stance", "evidence", "sentence_idx",
+                                          "score"]
+
+
+_WORDS = ["Alipay", "WeChat Pay", "支付宝", "微信支付", "not", "不", "subsidies", "补贴", "AI assistant", "流量",
+          "traffic jam", "tap-to-pay", "regulators", "吐槽", "mini programs", "。", ". ", "\n", ", ", "but ", "并未",
+          "and ", "users ", "的", "Taobao ", "interoperability", "may ", "great ", "failed "]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(_WORDS), max_size=40).map("".join))
+def test_hits_are_well_formed_for_any_text(extractor: Extractor, body: str) -> None:
+    sentences = {s.idx: s.text for s in split_sentences(body)}
+    hits = extractor.extract(body)
+    assert hits == sorted(hits, key=lambda h: (h.sentence_idx, h.signal, h.platform))
+    for hit in hits:
+        assert hit.evidence == sentences[hit.sentence_idx]
+        assert hit.signal in SIGNAL_IDS and hit.stance in ("positive", "negative", "neutral")
+        assert 0.0 < hit.score <= 1.0

@@ -1,0 +1,34 @@
+"""The held-out gold split: overall F1 >= 0.80 and every signal's recall >= 0.60."""
+
+from __future__ import annotations
+
+import pytest
+
+from paylens.config import PROJECT_ROOT
+from paylens.signals.evaluate import evaluate, format_report, load_gold
+from paylens.signals.extract import Extractor
+from paylens.signals.taxonomy import SIGNAL_IDS
+
+GOLD = PROJECT_ROOT / "tests" / "data" / "signals_gold.csv"
+MIN_F1 = 0.80
+MIN_RECALL = 0.60
+
+
+@pytest.fixture(scope="module")
+def report(extractor: Extractor):
+    """The report on the test split."""
+    rows = load_gold(GOLD)
+    assert {r.split for r in rows} == {"train", "test"}
+    return evaluate(rows, extractor, "test")
+
+
+def test_held_out_f1(report) -> None:
+    assert report.rows > 0
+    assert report.micro.f1 >= MIN_F1, format_report(report)
+
+
+@pytest.mark.parametrize("signal", SIGNAL_IDS)
+def test_held_out_recall_per_signal(report, signal: str) -> None:
+    score = report.score(signal)
+    assert score.tp + score.fn > 0, f"no gold {signal} in the test split"
+    assert score.recall >= MIN_RECALL, format_report(report)

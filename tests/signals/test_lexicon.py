@@ -1,0 +1,66 @@
+"""The lexicon files: they load, cover every platform, and bad rows are reported by line."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+
+import pytest
+
+from paylens.config import PROJECT_ROOT
+from paylens.errors import InputError
+from paylens.signals.lexicon import load_lexicon
+from paylens.signals.taxonomy import SIGNAL_IDS
+
+LEXICON_DIR = PROJECT_ROOT / "data" / "lexicon"
+
+
+def test_real_lexicon_loads_and_covers_every_signal() -> None:
+    lexicon = load_lexicon(LEXICON_DIR)
+    for signal in SIGNAL_IDS:
+        en = [t for t in lexicon.signals if t.label == signal and t.lang == "en"]
+        zh = [t for t in lexicon.signals if t.label == signal and t.lang == "zh"]
+        assert len(en) >= 20 and len(zh) >= 20, signal
+    assert {t.label for t in lexicon.polarity} == {"positive", "negative", "negation", "hedge"}
+    assert set(lexicon.default_stance) == set(SIGNAL_IDS)
+
+
+def test_every_platform_has_english_and_chinese_aliases() -> None:
+    with (PROJECT_ROOT / "data" / "platforms.csv").open(encoding="utf-8") as fh:
+        ids = {row["platform_id"] for row in csv.DictReader(fh)} - {"market"}
+    lexicon = load_lexicon(LEXICON_DIR)
+    for pid in sorted(ids):
+        langs = {t.lang for t in lexicon.aliases if t.label == pid}
+        assert langs == {"en", "zh"}, pid
+    assert {t.label for t in lexicon.aliases} <= ids
+
+
+def test_parent_groups_are_not_aliases() -> None:
+    aliases = {t.text.lower() for t in load_lexicon(LEXICON_DIR).aliases}
+    for parent in ("alibaba", "taobao", "tencent", "bytedance", "阿里巴巴", "腾讯", "淘宝"):
+        assert parent not in aliases
+
+
+def test_bad_rows_are_reported_with_file_and_line(tmp_path) -> None:
+    folder = tmp_path / "lexicon"
+    shutil.copytree(LEXICON_DIR, folder)
+    with (folder / "signals.csv").open("a", encoding="utf-8") as fh:
+        fh.write("no_such_signal,en,foo,0.5\nai_assistant,fr,bar,0.5\nai_assistant,en,baz,2\n")
+    lines = (folder / "signals.csv").read_text(encoding="utf-8").count("\n")
+    with pytest.raises(InputError) as info:
+        load_lexicon(folder)
+    problems = info.value.problems
+    assert problems == [
+        f"{folder / 'signals.csv'}:{lines - 2}: unknown signal 'no_such_signal'",
+        f"{folder / 'signals.csv'}:{lines - 1}: lang must be one of en, zh, not 'fr'",
+        f"{folder / 'signals.csv'}:{lines}: weight must be a number in (0, 1], not '2'",
+    ]
+
+
+def test_missing_column_is_reported(tmp_path) -> None:
+    folder = tmp_path / "lexicon"
+    shutil.copytree(LEXICON_DIR, folder)
+    (folder / "polarity.csv").write_text("lang,term\nen,good\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_lexicon(folder)
+    assert info.value.problems == [f"{folder / 'polarity.csv'}:1: missing column(s) kind, weight"]

@@ -1,0 +1,26 @@
+"""Throughput measurement returns sane numbers (no timing is asserted)."""
+
+from __future__ import annotations
+
+import pytest
+
+from paylens.signals.extract import Extractor
+from paylens.signals.throughput import chunk_bodies, measure
+
+
+def test_chunk_bodies() -> None:
+    text = "\n".join(f"Line {i}: Alipay adds mini programs." for i in range(200))
+    bodies = chunk_bodies(text, 2_000)
+    assert "\n".join(bodies) == text
+    assert all(len(b.encode()) >= 2_000 for b in bodies[:-1])
+
+
+def test_measure(extractor: Extractor) -> None:
+    bodies = chunk_bodies("Alipay launched an AI assistant.\n支付宝推出碰一下补贴。\n" * 80, 2_000)
+    result = measure(extractor, bodies, seconds=0.05)
+    assert result["articles"] >= len(bodies)
+    assert result["articles_per_s"] > 0
+    assert result["mean_article_bytes"] == pytest.approx(sum(len(b.encode()) for b in bodies) / len(bodies), 0.01)
+    assert result["hits_per_article"] > 0
+    with pytest.raises(ValueError):
+        measure(extractor, [], seconds=0.01)
