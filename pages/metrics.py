@@ -4,12 +4,13 @@ import streamlit as st
 
 from paylens.charts.metrics import metric_figure
 from paylens.charts.tables import metric_rows_table
-from paylens.ui.filters import sync_url, url_choice
+from paylens.ui.filters import platform_names, sync_url, url_choice
 from paylens.ui.frame import page_filters
 from paylens.ui.store import run
 from paylens.ui.widgets import chart, download_csv, empty_state, events_for, sources
 
 f = page_filters()
+names = platform_names()
 st.title("Metrics")
 
 catalogue = run("metric_catalogue", f.params())
@@ -29,6 +30,9 @@ series = run("metric_series", {**f.params(), "metric": metric})
 chart(metric_figure(series, events_for(f), info["label"]), "metric_chart")
 if info["research_firm"] is None or str(info["research_firm"]) in ("nan", "None"):
     st.caption("Points come from different publishers, so they are not joined into a line.")
+missing = [names[p] for p in f.competitors if p not in set(series["platform_id"])]
+if missing:
+    st.caption(f"No values in this series for: {', '.join(missing)}.")
 st.caption("Marker: ● reported · ◆ secondary · ○ approximate. Hover for source and confidence.")
 download_csv(series, "metric_series", f, metric)
 

@@ -25,8 +25,8 @@ if latest.empty:
                 "Widen the dates or add platforms.")
 else:
     cards = share_cards(latest)
-    for start in range(0, len(cards), 4):
-        for col, card in zip(st.columns(4), cards[start:start + 4], strict=False):
+    for start in range(0, len(cards), 3):
+        for col, card in zip(st.columns(3), cards[start:start + 3], strict=False):
             col.metric(card["label"], card["value"], card["delta"], help=card["help"], delta_color="off", border=True)
     st.dataframe(latest_table(latest), hide_index=True, width="stretch",
                  column_config={"Source": st.column_config.LinkColumn("Source", display_text="open")})

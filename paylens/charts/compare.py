@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from paylens.charts.layout import empty_figure, finish
-from paylens.charts.metrics import HOVER, _custom
+from paylens.charts.metrics import HOVER, hover_data, with_gaps
 from paylens.charts.palette import colour, dash
 from paylens.charts.text import esc, wrap
 from paylens.units import axis_title
@@ -34,11 +34,13 @@ def shared_metrics_figure(df: pd.DataFrame, title: str = "") -> go.Figure:
         joined = part["research_firm"].notna().all()
         for pid, series in part.groupby("platform_id", sort=True):
             series = series.sort_values("period_end")
+            xs, ys, cds = with_gaps(series) if joined else (
+                list(series["period_end"]), list(series["value"]), hover_data(series))
             fig.add_trace(go.Scatter(
-                x=series["period_end"], y=series["value"], name=esc(series["platform"].iloc[0]),
+                x=xs, y=ys, name=esc(series["platform"].iloc[0]), connectgaps=False,
                 legendgroup=pid, showlegend=pid not in seen, mode="lines+markers" if joined else "markers",
                 line={"color": colour(pid), "dash": dash(pid)}, marker={"color": colour(pid), "size": 7},
-                customdata=_custom(series), hovertemplate=HOVER,
+                customdata=cds, hovertemplate=HOVER,
             ), row=r, col=c)
             seen.add(pid)
         fig.update_yaxes(title_text=axis_title(part["unit"].iloc[0]), row=r, col=c, rangemode="tozero",
@@ -48,7 +50,6 @@ def shared_metrics_figure(df: pd.DataFrame, title: str = "") -> go.Figure:
             # One date only: give the axis a year around it instead of millisecond ticks.
             fig.update_xaxes(range=[first - pd.Timedelta(days=200), last + pd.Timedelta(days=200)],
                              row=r, col=c)
-        fig.update_xaxes(tickformat="%Y", row=r, col=c)
     fig.update_layout(height=max(360, 300 * rows))
     finish(fig, title)
     # Subplot titles sit where the shared legend would: move the legend above them.

@@ -9,10 +9,14 @@ FONT = "Noto Sans, Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft 
 
 def finish(fig: go.Figure, title: str = "") -> go.Figure:
     """Common look: title, legend on top, unified font with CJK fallbacks, readable hover."""
+    # Charts with an event lane carry many legend entries: a column on the right keeps the title clear.
+    side_legend = any(getattr(t, "legendgroup", None) == "events" for t in fig.data)
+    legend = ({"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1, "yanchor": "top", "font": {"size": 11}}
+              if side_legend else {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0})
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"} if title else None,
         font={"family": FONT, "size": 13},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        legend=legend,
         margin={"l": 10, "r": 10, "t": 70 if title else 40, "b": 10},
         hoverlabel={"font": {"family": FONT}, "align": "left"},
         template="plotly_white",

@@ -16,7 +16,7 @@ HOVER = ("<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]}: <b>%{cus
          "Source: %{customdata[4]} (%{customdata[5]})<br>Confidence: %{customdata[6]}<extra></extra>")
 
 
-def _custom(df: pd.DataFrame) -> list[tuple]:
+def hover_data(df: pd.DataFrame) -> list[tuple]:
     return list(zip(
         df["platform"].map(esc), df["platform_zh"].fillna("").map(esc), df["period"].map(esc),
         [format_value(v, u) for v, u in zip(df["value"], df["unit"], strict=True)],
@@ -34,11 +34,11 @@ def gap_breaks(ends: pd.Series) -> list[bool]:
     return [bool(d > 1.6 * usual) if pd.notna(d) else False for d in days]
 
 
-def _with_gaps(series: pd.DataFrame) -> tuple[list, list, list]:
+def with_gaps(series: pd.DataFrame) -> tuple[list, list, list]:
     """x, y and hover data with a None inserted at each gap: a line never bridges missing periods."""
     xs, ys, cds = [], [], []
     for brk, x, y, cd in zip(gap_breaks(series["period_end"]), series["period_end"], series["value"],
-                             _custom(series), strict=True):
+                             hover_data(series), strict=True):
         if brk:
             xs.append(None)
             ys.append(None)
@@ -63,8 +63,8 @@ def metric_figure(df: pd.DataFrame, events: pd.DataFrame | None = None, title: s
         part = df[df["unit"] == unit]
         for pid, series in part.groupby("platform_id", sort=False):
             series = series.sort_values("period_end")
-            xs, ys, cds = _with_gaps(series) if joined else (
-                list(series["period_end"]), list(series["value"]), _custom(series))
+            xs, ys, cds = with_gaps(series) if joined else (
+                list(series["period_end"]), list(series["value"]), hover_data(series))
             fig.add_trace(go.Scatter(
                 x=xs, y=ys, name=esc(series["platform"].iloc[0]), connectgaps=False,
                 legendgroup=pid, showlegend=False,

@@ -77,7 +77,7 @@ def bucket(df: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     months = (df["month"].max().year - df["month"].min().year) * 12 + df["month"].max().month - df["month"].min().month
     if months <= 24:
         return df, "%Y-%m"
-    freq, fmt = ("QS", "%Y-Q%q") if months <= 96 else ("YS", "%Y")
+    freq, fmt = ("QS", "%Y-Q%q") if months <= 48 else ("YS", "%Y")
     out = (df.assign(month=pd.to_datetime(df["month"]).dt.to_period(freq[0]).dt.start_time)
              .groupby(["month", "platform_id", "platform"], as_index=False)[
                  ["articles", "hits", "positive", "negative", "neutral"]].sum())

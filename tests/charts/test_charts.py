@@ -124,3 +124,11 @@ def test_coverage_blank_cells_are_gaps():
     assert list(fig.data[0].x) == ["2016", "2017", "2018", "2019"]
     z = fig.data[0].z
     assert z[0][0] == 3 and pd.isna(z[0][1]) and z[1][3] == 1
+
+
+def test_compare_panels_also_break_lines_at_missing_periods():
+    df = series([("alipay", q, 50) for q in QUARTERS] + [("wechat_pay", q, 30) for q in QUARTERS])
+    df["platform"] = df["platform_id"]
+    df["headline"] = True
+    fig = shared_metrics_figure(df)
+    assert [list(t.y).count(None) for t in fig.data] == [1, 1]
