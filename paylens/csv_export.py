@@ -17,11 +17,13 @@ def neutralise(text: object) -> object:
 
 
 def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """Copy of df with text columns neutralised; numeric and date columns untouched."""
+    """Copy of df with text cells and header names neutralised; numeric and date columns untouched."""
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(neutralise)
+    # Headers can come from data too (a pivot by metric or platform), so they get the same treatment.
+    out.columns = [neutralise(c) for c in out.columns]
     return out
 
 

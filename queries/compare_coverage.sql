@@ -1,10 +1,8 @@
 -- For two platforms: how many values each has per metric in the dates, to say plainly where one side has none.
 with pair as (
-    select platform_id, metric, count(*) as n_values
-    from metric_values
-    where platform_id in ($platform, $rival)
-      and period_end >= $from
-      and period_start <= $to
+    -- exact counts inside the dates, from monthly buckets plus the rows of months cut by the range
+    select platform_id, metric, sum(n_values)::bigint as n_values
+    from metric_series_in_range([$platform, $rival], $from, $to)
     group by platform_id, metric
 )
 select c.metric, c.label as metric_label, c.family,

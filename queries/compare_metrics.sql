@@ -1,10 +1,26 @@
 -- Every metric series (same metric id, so same research firm and definition) where both platforms have data.
+-- Long daily series (over 500 rows) come as the latest actual row of each month; short series come whole.
 with pair as (
-    select *
-    from metric_values
-    where platform_id in ($platform, $rival)
-      and period_end >= $from
-      and period_start <= $to
+    select t.* exclude (month, thinned, month_min_end, month_max_start, month_rank)
+    from metric_values_thin t
+    where t.platform_id in ($platform, $rival)
+      and (not t.thinned or t.month_rank = 1)
+      and t.period_end >= $from
+      and t.period_start <= $to
+      and (not t.thinned or (t.month_min_end >= $from and t.month_max_start <= $to))
+    union all by name
+    -- a month of a long series cut by the date range: its latest row inside the range
+    select * exclude (month, rn)
+    from (
+        select e.*,
+               row_number() over (
+                   partition by e.platform_id, e.metric, e.unit, e.month
+                   order by e.period_end desc, e.source_date desc nulls last, e.source_url
+               ) as rn
+        from metric_edge_rows([$platform, $rival], $from, $to) e
+        semi join (select * from metric_series_stats where thinned) s using (platform_id, metric, unit)
+    )
+    where rn = 1
 ),
 shared as (
     select metric, unit

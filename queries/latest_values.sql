@@ -1,12 +1,21 @@
 -- Latest value of each headline metric per chosen platform within the dates, with its source.
 with chosen as (
-    select v.*
-    from metric_values v
+    -- candidates: the two top rows of every month wholly inside the dates (every row of short series) ...
+    select t.* exclude (month, thinned, month_min_end, month_max_start, month_rank)
+    from metric_values_thin t
     join metric_catalogue c using (metric)
     where c.headline
-      and (len($competitors) = 0 or list_contains($competitors, v.platform_id))
-      and v.period_end >= $from
-      and v.period_start <= $to
+      and (len($competitors) = 0 or list_contains($competitors, t.platform_id))
+      and t.period_end >= $from
+      and t.period_start <= $to
+      and (not t.thinned or (t.month_min_end >= $from and t.month_max_start <= $to))
+    union all by name
+    -- ... and, for thinned series, every row inside the dates of a month the range cuts through
+    select e.* exclude (month)
+    from metric_edge_rows($competitors, $from, $to) e
+    semi join (select * from metric_series_stats where thinned) s using (platform_id, metric, unit)
+    join metric_catalogue c using (metric)
+    where c.headline
 ),
 ranked as (
     select *,

@@ -1,18 +1,16 @@
 -- Metrics with data for the chosen competitors and dates, grouped by family for the metric picker.
-with chosen as (
-    select metric, platform_id, period_end
-    from metric_values
-    where (len($competitors) = 0 or list_contains($competitors, platform_id))
-      and period_end >= $from
-      and period_start <= $to
+with per_series as (
+    -- exact per-series counts inside the dates, from monthly buckets plus the rows of months cut by the range
+    select *
+    from metric_series_in_range($competitors, $from, $to)
 ),
 per_metric as (
     select metric,
-           count(*) as n_values,
+           sum(n_values)::bigint as n_values,
            count(distinct platform_id) as n_platforms,
-           min(period_end) as first_period,
-           max(period_end) as last_period
-    from chosen
+           min(first_end) as first_period,
+           max(last_end) as last_period
+    from per_series
     group by metric
 )
 select c.metric, c.label, c.family, c.research_firm, c.unit, c.headline, c.description,

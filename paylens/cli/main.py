@@ -76,6 +76,10 @@ def import_metrics(csv_file: Path, data_dir: Path | None, db: Path | None) -> No
     from paylens.store.intake import import_metrics as run_import
 
     result = run_import(settings(data_dir, db), csv_file)
+    if not result.added and result.caught_up:
+        click.echo(f"0 new rows ({result.skipped} already saved in data/); "
+                   f"the store lagged behind data/ and was rebuilt (build {result.build.build_id[:12]})")
+        return
     if not result.added:
         click.echo(f"0 new rows ({result.skipped} already in the store); nothing changed")
         return
@@ -95,6 +99,8 @@ def ingest(paths: tuple[Path, ...], data_dir: Path | None, db: Path | None) -> N
     click.echo(f"added {result.added} articles ({result.skipped} already in the corpus)")
     for path in result.saved:
         click.echo(f"  saved {path}")
+    if result.caught_up:
+        click.echo(f"  the store lagged behind data/ and was rebuilt (build {result.build.build_id[:12]})")
 
 
 @cli.command()

@@ -12,7 +12,7 @@ from pathlib import Path
 from paylens.signals.articles import Article
 from paylens.signals.lexicon import Lexicon, Term, load_lexicon
 from paylens.signals.matcher import Match, Matcher
-from paylens.signals.sentences import Sentence, split_sentences
+from paylens.signals.sentences import Sentence, sentence_spans
 from paylens.signals.taxonomy import MARKET
 
 MIN_SCORE = 0.5
@@ -39,6 +39,7 @@ class Hit:
 
 
 _new_object = object.__new__
+_new_sentence = tuple.__new__
 
 
 def _new_hit(platform: str, signal: str, stance: str, evidence: str, sentence_idx: int, score: float) -> Hit:
@@ -61,7 +62,12 @@ class Extractor:
         """Compile the lexicon; min_score is the cut-off for a signal in a sentence."""
         self.lexicon = lexicon
         self.min_score = min_score
-        self.matcher = Matcher(lexicon.terms, lexicon.traditional)
+        # Payment-domain words only matter for a sentence with weak theme words and no platform in
+        # sight, which is rare: they get their own automaton, run over a body only when needed.
+        self.matcher = Matcher([t for t in lexicon.terms if t.kind != "domain"], lexicon.traditional)
+        self.domain_matcher = Matcher(lexicon.aliases + lexicon.domain + lexicon.masks, lexicon.traditional)
+        self._stance = dict(lexicon.default_stance)
+        self._platforms: dict[tuple[str, ...] | str, tuple[str, ...]] = {}  # named platforms -> with parents
 
     @classmethod
     def from_dir(cls, lexicon_dir: str | Path) -> Extractor:
@@ -79,71 +85,112 @@ class Extractor:
             return []
         seen: dict[str, tuple[int, int]] = {}  # platform -> (mentions so far, last sentence idx)
         hits: list[Hit] = []
-        for sentence, found in _group(matches, split_sentences(body)):  # sentences in order
+        overall = None
+        domain: list[tuple[int, int]] | None = None  # spans of payment-domain words, found on demand
+        for idx, (start, end), found in _group(matches, sentence_spans(body)):  # sentences in order
             named: dict[str, int] = {}
-            has_signal = has_negation = False
-            for _, _, term in found:
+            signals: list[tuple[int, Term]] = []
+            polar: list[tuple[int, int, int, Term]] = []
+            has_negation = False
+            for i, match in enumerate(found):
+                term = match[2]
                 kind = term.kind
-                if kind == "alias":
-                    named[term.label] = named.get(term.label, 0) + 1
-                elif kind == "signal":
-                    has_signal = True
-                elif term.label == "negation":
-                    has_negation = True
-            if has_signal:
-                context = default_platform or _context_platform(seen, matches)
+                if kind == "signal":
+                    signals.append((i, term))
+                elif kind == "alias":
+                    label = term.label
+                    named[label] = named[label] + 1 if label in named else 1
+                else:  # polarity
+                    polar.append((i, match[0], match[1], term))
+                    if term.label == "negation":
+                        has_negation = True
+            if signals:
+                if named:
+                    context = ""
+                elif default_platform:
+                    context = default_platform
+                elif seen:
+                    context = max(seen, key=seen.__getitem__)
+                else:
+                    if overall is None:
+                        overall = _overall_platform(matches)
+                    context = overall
+                sentence = _new_sentence(Sentence, (idx, body[start:end], start, end))
                 negated = _negated(sentence, found) if has_negation else _NOTHING
-                out = self._sentence_hits(sentence, found, named, context, negated)
-                out.sort(key=_HIT_ORDER)
-                hits.extend(out)
+                themes = self._themes(signals, negated)
+                if themes:
+                    in_domain = bool(named) or context != MARKET
+                    if not in_domain and any(w < STRONG_WEIGHT for ws in themes.values() for w in ws.values()):
+                        if domain is None:
+                            domain = [(s, e) for s, e, t in self.domain_matcher.find(body) if t.kind == "domain"]
+                        in_domain = any(start <= s and e <= end for s, e in domain)
+                    self._sentence_hits(sentence, found, named, context, negated, signals, polar, themes, in_domain,
+                                        hits)
             for platform, count in named.items():
-                seen[platform] = (seen.get(platform, (0, 0))[0] + count, sentence.idx)
+                seen[platform] = (seen[platform][0] + count if platform in seen else count, idx)
         return hits
 
+    @staticmethod
+    def _themes(signals: list[tuple[int, Term]], negated: set[int] | frozenset[int]) -> dict[str, dict[str, float]]:
+        """signal -> {term text: weight} over the sentence's theme words that are not negated."""
+        themes: dict[str, dict[str, float]] = {}
+        for i, term in signals:
+            if i not in negated:
+                label = term.label
+                if label in themes:
+                    themes[label][term.text] = term.weight
+                else:
+                    themes[label] = {term.text: term.weight}
+        return themes
+
     def _sentence_hits(self, sentence: Sentence, found: list[Match], named: dict[str, int], context: str,
-                       negated: set[int] | frozenset[int]) -> list[Hit]:
-        """Hits of one sentence: each signal above min_score times each attributed platform."""
-        in_domain = bool(named) or context != MARKET
-        themes: dict[str, dict[str, float]] = {}  # signal -> {term: weight} of terms not negated
-        spans: dict[str, list[tuple[int, int]]] = {}  # signal -> where its terms are
+                       negated: set[int] | frozenset[int], signals: list[tuple[int, Term]],
+                       polar_terms: list[tuple[int, int, int, Term]], themes: dict[str, dict[str, float]],
+                       in_domain: bool, hits: list[Hit]) -> None:
+        """Append the hits of one sentence: each signal above min_score times each attributed platform."""
         polar: list[tuple[int, int, float]] = []  # positive/negative words, negation applied
         hedge = 1.0
-        for i, (start, end, term) in enumerate(found):
-            kind = term.kind
-            if kind == "signal":
-                spans.setdefault(term.label, []).append((start, end))
-                if i not in negated:
-                    themes.setdefault(term.label, {})[term.text] = term.weight
-            elif kind == "polarity":
-                label = term.label
-                if label == "hedge":
-                    hedge = min(hedge, term.weight)
-                elif label != "negation":
-                    value = term.weight if label == "positive" else -term.weight
-                    polar.append((start, end, -value if i in negated else value))
-            elif kind == "domain":
-                in_domain = True
+        for i, start, end, term in polar_terms:
+            label = term.label
+            if label == "hedge":
+                if term.weight < hedge:
+                    hedge = term.weight
+            elif label != "negation":
+                value = term.weight if label == "positive" else -term.weight
+                polar.append((start, end, -value if i in negated else value))
         owners = _owners(found, polar) if len(named) > 1 else None
-        platforms = self._with_parents(named or [context])
+        key = tuple(named) if named else context
+        platforms = self._platforms.get(key)
+        if platforms is None:
+            platforms = self._platforms[key] = tuple(self._with_parents(named or [context]))
         factor = hedge if named else hedge * CONTEXT_FACTOR
+        minimum = self.min_score
         out = []
-        for signal, weights in themes.items():
+        for signal in sorted(themes):
             miss = 1.0
-            for weight in weights.values():
+            for weight in themes[signal].values():
                 if in_domain or weight >= STRONG_WEIGHT:  # weaker words need payment context
                     miss *= 1.0 - weight
             strength = 1.0 - miss
-            if strength * hedge < self.min_score:
+            if strength * hedge < minimum:
                 continue
             score = round(strength * factor, 3)
-            default = self.lexicon.default_stance[signal]
-            # a theme with a built-in lean (complaints are negative) is judged by the words around it
-            totals = _judgement(polar, owners, spans[signal] if default != "neutral" else ())
-            for platform in platforms:
-                value = totals.get(platform, totals.get("", 0.0))
-                stance = "positive" if value > 0 else "negative" if value < 0 else default
-                out.append(_new_hit(platform, signal, stance, sentence.text, sentence.idx, score))
-        return out
+            default = self._stance[signal]
+            if polar:
+                # a theme with a built-in lean (complaints are negative) is judged by the words around it
+                spans = [(s, e) for s, e, t in found if t.kind == "signal" and t.label == signal] \
+                    if default != "neutral" else ()
+                totals = _judgement(polar, owners, spans)
+                for platform in platforms:
+                    value = totals.get(platform, totals.get("", 0.0))
+                    stance = "positive" if value > 0 else "negative" if value < 0 else default
+                    out.append(_new_hit(platform, signal, stance, sentence.text, sentence.idx, score))
+            else:
+                for platform in platforms:
+                    out.append(_new_hit(platform, signal, default, sentence.text, sentence.idx, score))
+        if len(platforms) > 1:
+            out.sort(key=_HIT_ORDER)
+        hits.extend(out)
 
     def _with_parents(self, named: dict[str, int] | list[str]) -> list[str]:
         """Named platforms, each followed by the payment platform owning it (支小宝 -> alipay)."""
@@ -164,26 +211,30 @@ def hits_to_json_lines(file: str, hits: Iterable[Hit]) -> list[str]:
     return lines
 
 
-def _group(matches: list[Match], sentences: Sequence[Sentence]) -> list[tuple[Sentence, list[Match]]]:
-    """Pair each sentence that has matches with them (matches sorted by start)."""
-    out: list[tuple[Sentence, list[Match]]] = []
+def _group(matches: list[Match], spans: Sequence[tuple[int, int]]) -> list[tuple[int, tuple[int, int], list[Match]]]:
+    """Pair each sentence (index, span) that has matches with them (matches sorted by start)."""
+    out: list[tuple[int, tuple[int, int], list[Match]]] = []
     i = 0
-    count = len(sentences)
+    count = len(spans)
+    if not count:
+        return out
+    s_start, s_end = spans[0]
     current: list[Match] = []
     for match in matches:
         start = match[0]
-        if i < count and sentences[i].end <= start:
+        if s_end <= start:
             if current:
-                out.append((sentences[i], current))
+                out.append((i, spans[i], current))
                 current = []
-            while i < count and sentences[i].end <= start:
+            while s_end <= start:
                 i += 1
-        if i == count:
-            break
-        if sentences[i].start <= start and match[1] <= sentences[i].end:
+                if i == count:
+                    return out
+                s_start, s_end = spans[i]
+        if s_start <= start and match[1] <= s_end:
             current.append(match)
     if current:
-        out.append((sentences[i], current))
+        out.append((i, spans[i], current))
     return out
 
 
@@ -194,13 +245,6 @@ def _overall_platform(matches: list[Match]) -> str:
         if term.kind == "alias":
             counts[term.label] = counts.get(term.label, 0) + 1
     return max(counts, key=counts.__getitem__) if counts else MARKET
-
-
-def _context_platform(seen: dict[str, tuple[int, int]], matches: list[Match]) -> str:
-    """The platform the text so far is about: most mentions, then most recent; else the body's."""
-    if not seen:
-        return _overall_platform(matches)
-    return max(seen, key=seen.__getitem__)
 
 
 def _owners(found: list[Match], polar: list[tuple[int, int, float]]) -> list[str]:

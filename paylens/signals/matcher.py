@@ -64,11 +64,12 @@ class Matcher:
         self._squash = _squash_pattern(alphabet)
         self._automaton = ahocorasick.Automaton()
         for ch in _root_order(alphabet, groups):
-            self._automaton.add_word(ch + "\x00", (2, False, False, (), False))
+            self._automaton.add_word(ch + "\x00", (2, False, False, _NO_PARTS, ()))
         for key in sorted(groups):
             group = _dedupe(groups[key])
-            exact = any(term.exact_case for term in group)
-            self._automaton.add_word(key, (len(key), key[0] in _WORD_CHARS, key[-1] in _WORD_CHARS, group, exact))
+            exact = group if any(term.exact_case for term in group) else None
+            self._automaton.add_word(key, (len(key), key[0] in _WORD_CHARS, key[-1] in _WORD_CHARS, _parts(group),
+                                           exact))
         self._automaton.make_automaton()
         self.size = len(groups)
 
@@ -91,19 +92,34 @@ class Matcher:
         folded = self.folded(text)
         size = len(folded)
         word = _WORD_CHARS
-        found: list[tuple[int, int, tuple[Term, ...]]] = []
+        found: list[tuple[int, int, _Parts]] = []
         add = found.append
-        for last, (length, check_left, check_right, group, exact) in self._automaton.iter(folded):
+        for last, (length, check_left, check_right, parts, exact) in self._automaton.iter(folded):
             start = last + 1 - length
             if check_left and start and folded[start - 1] in word:
                 continue
             if check_right and last + 1 < size and folded[last + 1] in word:
                 continue
-            if exact:
-                group = tuple(t for t in group if not t.exact_case or text[start:last + 1] == t.text)
-            if group:
-                add((start, -last - 1, group))
+            if exact is not None:
+                group = tuple(t for t in exact if not t.exact_case or text[start:last + 1] == t.text)
+                if not group:
+                    continue
+                parts = _parts(group)
+            add((start, -last - 1, parts))
         return _resolve(found)
+
+
+_Parts = tuple[tuple[Term, ...], tuple[Term, ...], tuple[Term, ...], bool, tuple[Term, ...], bool]
+"""A key's terms by kind: (aliases, signals, polarity words, has a negation, domain words, is a mask)."""
+_NO_PARTS: _Parts = ((), (), (), False, (), False)
+
+
+def _parts(group: tuple[Term, ...]) -> _Parts:
+    """Split a key's terms by kind once, so matching does not loop over them."""
+    polarity = tuple(t for t in group if t.kind == "polarity")
+    return (tuple(t for t in group if t.kind == "alias"), tuple(t for t in group if t.kind == "signal"), polarity,
+            any(t.label == "negation" for t in polarity), tuple(t for t in group if t.kind == "domain"),
+            any(t.kind == "mask" for t in group))
 
 
 def _dedupe(terms: list[Term]) -> tuple[Term, ...]:
@@ -132,52 +148,52 @@ def _root_order(alphabet: set[str], groups: dict[str, list[Term]]) -> list[str]:
     return list(dict.fromkeys(_PRIME)) + rest
 
 
-def _resolve(found: list[tuple[int, int, tuple[Term, ...]]]) -> list[Match]:
+def _resolve(found: list[tuple[int, int, _Parts]]) -> list[Match]:
     """Drop terms inside a mask, inside a platform alias, or strictly inside a longer same-kind match.
 
     Sorted by (start, -end), every earlier match that reaches at least as far as the current
     one encloses it (spans are unique), so a running "furthest end" per kind decides.
     """
-    found.sort()  # by start, longest first; one key per span, so groups are never compared
+    found.sort()  # by start, longest first; one key per span, so payloads are never compared
     alias_end = signal_end = polar_end = domain_end = mask_end = any_end = -1
     kept: list[Match] = []
     add = kept.append
-    for start, neg_end, group in found:
+    for start, neg_end, (aliases, signals, polarity, has_negation, domain, mask) in found:
         end = -neg_end
         if mask_end >= end:
             continue
         inside_alias = alias_end >= end  # "抖音" in "抖音支付" is a name, not a theme
-        inside_any = any_end >= end  # "不" in "不互通" is part of a word, not a negation
-        kinds = 0
-        for term in group:
-            kind = term.kind
-            if kind == "signal":
-                kinds |= 1
-                if signal_end < end and not inside_alias:
+        if aliases:
+            if not inside_alias:
+                for term in aliases:
                     add((start, end, term))
-            elif kind == "polarity":
-                kinds |= 2
-                if polar_end < end and not (inside_any and term.label == "negation"):
+            if end > alias_end:
+                alias_end = end
+        if signals:
+            if signal_end < end and not inside_alias:
+                for term in signals:
                     add((start, end, term))
-            elif kind == "alias":
-                kinds |= 4
-                if not inside_alias:
+            if end > signal_end:
+                signal_end = end
+        if polarity:
+            if polar_end < end:
+                if has_negation and any_end >= end:  # "不" in "不互通" is part of a word, not a negation
+                    for term in polarity:
+                        if term.label != "negation":
+                            add((start, end, term))
+                else:
+                    for term in polarity:
+                        add((start, end, term))
+            if end > polar_end:
+                polar_end = end
+        if domain:
+            if domain_end < end and not inside_alias:
+                for term in domain:
                     add((start, end, term))
-            elif kind == "domain":
-                kinds |= 8
-                if domain_end < end and not inside_alias:
-                    add((start, end, term))
-            elif end > mask_end:  # a mask: hides what lies inside it
-                mask_end = end
-        # updated after the group: terms sharing this span do not contain each other
-        if kinds & 1 and end > signal_end:
-            signal_end = end
-        if kinds & 2 and end > polar_end:
-            polar_end = end
-        if kinds & 4 and end > alias_end:
-            alias_end = end
-        if kinds & 8 and end > domain_end:
-            domain_end = end
+            if end > domain_end:
+                domain_end = end
+        if mask and end > mask_end:  # a mask: hides what lies inside it
+            mask_end = end
         if end > any_end:
             any_end = end
     return kept

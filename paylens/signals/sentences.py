@@ -9,6 +9,8 @@ _CLOSERS = "”」』）)\"'’»]】》"
 _TERMINATORS = "。！？；!?.…"
 # A line break or a run of terminators, then any closing quotes/brackets (one char class first: fast).
 _CANDIDATE = re.compile(rf"[\n{_TERMINATORS}][{_TERMINATORS}]*[{re.escape(_CLOSERS)}]*")
+# The same for an ASCII body: a small character class scans several times faster.
+_CANDIDATE_ASCII = re.compile(r"[\n!?.][!?.]*[\"')\]]*")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _DOTTED = re.compile(r"^(?:[A-Za-z]{1,2}\.)+[A-Za-z]{1,2}$")
 ABBREVIATIONS = frozenset(
@@ -18,6 +20,7 @@ ABBREVIATIONS = frozenset(
     """.split()
 )
 _FULLWIDTH_TERMINATORS = frozenset("。！？；")
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _new_sentence = tuple.__new__  # NamedTuple construction without the Python-level __new__
 
 
@@ -32,26 +35,46 @@ class Sentence(NamedTuple):
 
 def split_sentences(body: str) -> list[Sentence]:
     """Split a body into sentences on CJK/ASCII terminators and line breaks."""
-    out: list[Sentence] = []
+    return [_new_sentence(Sentence, (idx, body[start:end], start, end))
+            for idx, (start, end) in enumerate(sentence_spans(body))]
+
+
+def sentence_spans(body: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence split_sentences would return, without building the texts' records."""
+    out: list[tuple[int, int]] = []
+    add = out.append
     start = 0
-    for match in _CANDIDATE.finditer(body):
-        if body[match.start()] == "\n":
-            _add(out, body, start, match.start())
-            start = match.start() + 1
-        elif _is_boundary(body, match.start(), match.end()):
-            _add(out, body, start, match.end())
-            start = match.end()
-    _add(out, body, start, len(body))
-    return out
-
-
-def _add(out: list[Sentence], body: str, start: int, end: int) -> None:
-    """Append body[start:end] stripped of surrounding whitespace, unless empty."""
-    piece = body[start:end]
-    text = piece.strip()
+    fullwidth = _FULLWIDTH_TERMINATORS
+    size = len(body)
+    for match in (_CANDIDATE_ASCII if body.isascii() else _CANDIDATE).finditer(body):
+        head = match.start()
+        if body[head] == "\n":
+            cut = head
+            nxt = head + 1
+        else:
+            cut = nxt = match.end()
+            char = body[head]
+            if char in fullwidth:
+                pass
+            elif char == "." and cut == head + 1:  # the common case, decided as _is_boundary would
+                if cut < size and not body[cut].isspace():
+                    continue  # decimals (3.5%), domains (JD.com)
+                if head and body[head - 1] in _LETTERS and _is_abbreviation(body, head, cut):
+                    continue
+            elif not _is_boundary(body, head, cut):
+                continue
+        piece = body[start:cut]
+        text = piece.lstrip()
+        if text:
+            first = cut - len(text)
+            add((first, first + len(text.rstrip())))
+        start = nxt
+    piece = body[start:]
+    text = piece.lstrip()
     if text:
-        first = start + len(piece) - len(piece.lstrip())
-        out.append(_new_sentence(Sentence, (len(out), text, first, first + len(text))))
+        first = len(body) - len(text)
+        add((first, first + len(text.rstrip())))
+    return out
 
 
 def _is_boundary(body: str, start: int, end: int) -> bool:
@@ -78,6 +101,11 @@ def _is_boundary(body: str, start: int, end: int) -> bool:
 
 def _is_abbreviation(body: str, dot: int, end: int) -> bool:
     """True when the period at `dot` closes an abbreviation or initial (e.g., U.S., Dr., No. 5)."""
+    space = body.rfind(" ", max(0, dot - 16), dot)
+    if space >= 0 and dot - space > 7:
+        word = body[space + 1:dot]
+        if word.isascii() and word.isalpha():
+            return False  # an ordinary word, longer than any abbreviation
     match = _WORD_BEFORE.search(body, max(0, dot - 16), dot)
     if not match:
         return False

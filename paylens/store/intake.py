@@ -8,11 +8,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
 from paylens.config import Settings
-from paylens.errors import InputError
+from paylens.errors import InputError, PaylensError
 from paylens.store import metrics_csv
 from paylens.store.build import BuildResult, build_locked, lock_for
-from paylens.store.sources import read_articles, read_metrics, read_platforms
+from paylens.store.sources import digest, read_articles, read_metrics, read_platforms
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,8 @@ class IntakeResult:
     skipped: int
     saved: list[Path]
     build: BuildResult | None
+    # True when nothing was new but the store lagged behind data/ (a killed import) and was rebuilt.
+    caught_up: bool = False
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -42,7 +46,6 @@ def _clean_partial_writes(folders: set[Path]) -> None:
 
 def _commit(cfg: Settings, files: dict[Path, bytes]) -> BuildResult:
     """Save files then rebuild; if the rebuild fails, remove them again (caller holds the lock)."""
-    _clean_partial_writes({path.parent for path in files})
     saved: list[Path] = []
     try:
         for path, data in files.items():
@@ -53,6 +56,29 @@ def _commit(cfg: Settings, files: dict[Path, bytes]) -> BuildResult:
         for path in saved:
             path.unlink(missing_ok=True)
         raise
+
+
+def _store_matches_data(cfg: Settings) -> bool:
+    """Whether the store was built from data/ as it is now (not so after an import killed mid-build)."""
+    from paylens.store.reader import build_id, open_store
+
+    try:
+        con = open_store(cfg.db_path)
+    except (PaylensError, duckdb.Error):
+        return False
+    try:
+        return build_id(con) == digest(cfg.data_dir)
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
+
+
+def _nothing_new(cfg: Settings, skipped: int) -> IntakeResult:
+    """Nothing to add; still rebuild when an earlier import saved its file but died before the swap."""
+    if _store_matches_data(cfg):
+        return IntakeResult(0, skipped, [], None)
+    return IntakeResult(0, skipped, [], build_locked(cfg), caught_up=True)
 
 
 def _read_capped(path: Path, limit: int) -> bytes:
@@ -76,10 +102,11 @@ def import_metrics(cfg: Settings, csv_path: Path) -> IntakeResult:
     platforms = {p["platform_id"] for p in read_platforms(cfg.data_dir)}
     rows = metrics_csv.parse(data, str(csv_path), platforms)
     with lock_for(cfg.db_path):  # the rebuild below re-validates everything under the lock
+        _clean_partial_writes({cfg.data_dir / "imports"})
         existing = {r.key() for r in read_metrics(cfg.data_dir, platforms)}
         new = [r for r in rows if r.key() not in existing]
         if not new:
-            return IntakeResult(0, len(rows), [], None)
+            return _nothing_new(cfg, len(rows))
         digest = hashlib.sha256(data).hexdigest()[:12]
         target = cfg.data_dir / "imports" / f"{digest}-{_safe_name(csv_path.stem)[:60]}.csv"
         result = _commit(cfg, {target: data})
@@ -99,7 +126,7 @@ def article_files(paths: list[Path]) -> list[Path]:
 
 def ingest_articles(cfg: Settings, paths: list[Path]) -> IntakeResult:
     """Validate article files; save the new ones into data/articles/ and rebuild."""
-    from paylens.signals.articles import parse_article
+    from paylens.signals.articles import ARTICLE_MAX_BYTES, parse_article_bytes
 
     files = article_files(paths)
     if not files:
@@ -110,7 +137,10 @@ def ingest_articles(cfg: Settings, paths: list[Path]) -> IntakeResult:
             problems.append(f"{path}:1: articles must be .txt or .md files")
             continue
         try:
-            parsed.append((path, parse_article(path)))
+            with path.open("rb") as fh:
+                data = fh.read(ARTICLE_MAX_BYTES + 1)  # one more byte than allowed, so the parser can refuse it
+            # The bytes checked are the bytes saved (the file is not read a second time).
+            parsed.append((path, parse_article_bytes(data, str(path)), data))
         except InputError as exc:
             problems.extend(exc.problems)
         except OSError as exc:
@@ -121,7 +151,8 @@ def ingest_articles(cfg: Settings, paths: list[Path]) -> IntakeResult:
     with lock_for(cfg.db_path):
         known = {a.sha256 for a in read_articles(cfg.data_dir)} if folder.exists() else set()
         to_save: dict[Path, bytes] = {}
-        for path, art in parsed:
+        _clean_partial_writes({folder})
+        for path, art, data in parsed:
             if art.sha256 in known:
                 continue
             known.add(art.sha256)
@@ -129,8 +160,8 @@ def ingest_articles(cfg: Settings, paths: list[Path]) -> IntakeResult:
             target = folder / f"{stem}{path.suffix}"
             if target.exists() or target in to_save:
                 target = folder / f"{stem}-{art.sha256[:8]}{path.suffix}"
-            to_save[target] = path.read_bytes()
+            to_save[target] = data
         if not to_save:
-            return IntakeResult(0, len(parsed), [], None)
+            return _nothing_new(cfg, len(parsed))
         result = _commit(cfg, to_save)
         return IntakeResult(len(to_save), len(parsed) - len(to_save), list(to_save), result)

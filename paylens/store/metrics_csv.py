@@ -188,7 +188,7 @@ def _check(rec: dict[str, str], platforms: set[str], name: str, line: int) -> tu
         value = float(raw)
     else:
         errs.append(f"{at} value {raw!r} is not a number")
-    unit = rec["unit"].strip()
+    unit = _text(rec["unit"])
     if value is not None:
         if not math.isfinite(value) or abs(value) > 1e15:
             errs.append(f"{at} value {raw!r} is not a finite number of sensible size")

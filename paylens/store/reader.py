@@ -37,39 +37,56 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+class StoreConnection:
+    """A read-only connection to one store file; its cursors read that store too.
+
+    Behaves like the DuckDB connection it wraps (execute, sql, df, close, ... are passed through);
+    only `cursor()` differs: a DuckDB cursor starts in the in-memory default catalog, so each new
+    cursor is pointed at the store (and wrapped the same way) before it is handed out.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._con = con
+
+    def cursor(self) -> StoreConnection:
+        cur = self._con.cursor()
+        cur.execute(f"use {STORE_ALIAS}")
+        return StoreConnection(cur)
+
+    def __getattr__(self, name: str):
+        return getattr(self._con, name)
+
+    def __enter__(self) -> StoreConnection:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._con.close()
 
 
-def open_store(db_path: Path) -> duckdb.DuckDBPyConnection:
+def open_store(db_path: Path) -> StoreConnection:
     """A read-only connection to the store file as it is now; never writes, never reads other files.
 
-    `duckdb.connect(path)` shares one database instance per path across the process, so after
-    a rebuild swapped a new file in it would keep answering from the replaced file for as long as
-    any old connection lives (and refuses a second connection with another config). Instead every
-    call gets a private in-memory instance with the file attached read-only and each stored table
-    exposed under its own name as a view, which cursors of the connection see too. Then file access
-    is switched off and the configuration locked.
+    `duckdb.connect(path)` hands out one shared database instance per (resolved) path for the whole
+    process: after a rebuild swapped a new file in, it would keep answering from the replaced file for
+    as long as any old connection or cursor lives, and it refuses a second connection with another
+    config. So every call gets a private in-memory instance with the file attached read-only and made
+    the default catalog (tables, views and macros all resolve in it); then file access from SQL is
+    switched off and the configuration locked.
     """
     generation(db_path)
     con = duckdb.connect(":memory:")
     try:
         con.execute(f"attach {_literal(str(db_path))} as {STORE_ALIAS} (read_only)")
-        tables = con.execute("select table_name from information_schema.tables "
-                             "where table_catalog = $c and table_schema = 'main' order by table_name",
-                             {"c": STORE_ALIAS}).fetchall()
-        for (table,) in tables:
-            con.execute(f"create view main.{_ident(table)} as "  # noqa: S608 (names come from the store's catalog)
-                        f"select * from {STORE_ALIAS}.main.{_ident(table)}")
+        con.execute(f"use {STORE_ALIAS}")
         con.execute("set enable_external_access = false")  # no file or network access from SQL
         con.execute("set lock_configuration = true")  # and no way to switch it back on
     except BaseException:
         con.close()
         raise
-    return con
+    return StoreConnection(con)
 
 
-def build_id(con: duckdb.DuckDBPyConnection) -> str:
+def build_id(con: StoreConnection | duckdb.DuckDBPyConnection) -> str:
     """The build id (sha256 of data/) stored in the file."""
     row = con.execute("select build_id from build_info").fetchone()
     return row[0] if row else ""
@@ -82,10 +99,10 @@ class StoreHandle:
         self.db_path = db_path
         self._lock = threading.Lock()
         self._gen: Generation | None = None
-        self._con: duckdb.DuckDBPyConnection | None = None
+        self._con: StoreConnection | None = None
         self._build_id = ""
 
-    def current(self) -> tuple[duckdb.DuckDBPyConnection, str]:
+    def current(self) -> tuple[StoreConnection, str]:
         """The connection for the newest store file and its build id."""
         gen = generation(self.db_path)
         with self._lock:

@@ -135,7 +135,7 @@ def read_articles(data_dir: Path) -> list:
     articles, problems, seen = [], [], set()
     for path in paths:
         try:
-            art = parse_article(path)
+            art = parse_article(path, _rel(path, data_dir))  # "data/articles/x.txt", as for the CSVs
         except InputError as exc:
             problems.extend(exc.problems)
             continue
