@@ -9,8 +9,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from paylens.charts.layout import empty_figure, finish
-from paylens.charts.metrics import HOVER, hover_data, with_gaps
-from paylens.charts.palette import colour, dash
+from paylens.charts.metrics import series_trace
+from paylens.charts.palette import colour
 from paylens.charts.text import esc, wrap
 from paylens.units import axis_title
 
@@ -33,15 +33,8 @@ def shared_metrics_figure(df: pd.DataFrame, title: str = "") -> go.Figure:
         part = df[df["metric"] == metric]
         joined = part["research_firm"].notna().all()
         for pid, series in part.groupby("platform_id", sort=True):
-            series = series.sort_values("period_end")
-            xs, ys, cds = with_gaps(series) if joined else (
-                list(series["period_end"]), list(series["value"]), hover_data(series))
-            fig.add_trace(go.Scatter(
-                x=xs, y=ys, name=esc(series["platform"].iloc[0]), connectgaps=False,
-                legendgroup=pid, showlegend=pid not in seen, mode="lines+markers" if joined else "markers",
-                line={"color": colour(pid), "dash": dash(pid)}, marker={"color": colour(pid), "size": 7},
-                customdata=cds, hovertemplate=HOVER,
-            ), row=r, col=c)
+            fig.add_trace(series_trace(series.sort_values("period_end"), joined, pid not in seen, size=7),
+                          row=r, col=c)
             seen.add(pid)
         fig.update_yaxes(title_text=axis_title(part["unit"].iloc[0]), row=r, col=c, rangemode="tozero",
                          title_font={"size": 11})

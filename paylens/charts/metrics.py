@@ -49,6 +49,21 @@ def with_gaps(series: pd.DataFrame) -> tuple[list, list, list]:
     return xs, ys, cds
 
 
+def series_trace(series: pd.DataFrame, joined: bool, showlegend: bool, size: int = 9) -> go.Scatter:
+    """One platform's points of one series in its colour, marker shape by confidence, gaps left open."""
+    pid = str(series["platform_id"].iloc[0])
+    xs, ys, cds = with_gaps(series) if joined else (
+        list(series["period_end"]), list(series["value"]), hover_data(series))
+    return go.Scatter(
+        x=xs, y=ys, name=esc(series["platform"].iloc[0]), connectgaps=False,
+        legendgroup=pid, showlegend=showlegend, mode="lines+markers" if joined else "markers",
+        line={"color": colour(pid), "dash": dash(pid), "width": 2.5 if size > 8 else 2},
+        marker={"color": colour(pid), "size": size,
+                "symbol": [CONFIDENCE_SYMBOLS.get(c[6], "circle") if c else "circle" for c in cds]},
+        customdata=cds, hovertemplate=HOVER,
+    )
+
+
 def metric_figure(df: pd.DataFrame, events: pd.DataFrame | None = None, title: str = "") -> go.Figure:
     """Values over time per platform; one subplot per unit; lines only where one firm publishes the series."""
     if df.empty:
@@ -63,17 +78,7 @@ def metric_figure(df: pd.DataFrame, events: pd.DataFrame | None = None, title: s
         part = df[df["unit"] == unit]
         for pid, series in part.groupby("platform_id", sort=False):
             series = series.sort_values("period_end")
-            xs, ys, cds = with_gaps(series) if joined else (
-                list(series["period_end"]), list(series["value"]), hover_data(series))
-            fig.add_trace(go.Scatter(
-                x=xs, y=ys, name=esc(series["platform"].iloc[0]), connectgaps=False,
-                legendgroup=pid, showlegend=False,
-                mode="lines+markers" if joined else "markers",
-                line={"color": colour(pid), "dash": dash(pid), "width": 2.5},
-                marker={"color": colour(pid), "size": 9,
-                        "symbol": [CONFIDENCE_SYMBOLS.get(c[6], "circle") if c else "circle" for c in cds]},
-                customdata=cds, hovertemplate=HOVER,
-            ), row=row, col=1)
+            fig.add_trace(series_trace(series, joined, showlegend=False), row=row, col=1)
             if row == 1:
                 # Legend entry of its own: the data trace's first marker shape would read as its confidence.
                 fig.add_trace(go.Scatter(x=[None], y=[None], name=esc(series["platform"].iloc[0]), legendgroup=pid,
