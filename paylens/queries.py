@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from paylens.config import QUERIES_DIR
 from paylens.errors import QueryError
@@ -22,7 +23,7 @@ INT_PARAMS = frozenset({"limit", "max_points"})
 # Parameters an analyst may leave out: empty list means "all", the date range is open.
 DEFAULTS: dict[str, object] = {
     "competitors": [], "categories": [], "signals": [],
-    "from": date(1900, 1, 1), "to": date(2100, 12, 31), "limit": 500, "max_points": 2000,
+    "from": date(1900, 1, 1), "to": date(2100, 12, 31), "limit": 500, "max_points": 300,
     "platform": "", "signal": "", "stance": "", "article_id": "", "family": "", "q": "",
 }
 
@@ -105,6 +106,42 @@ def run(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, object] 
     bound = bind(query, params)
     cur = con.cursor()
     try:
-        return cur.execute(query.sql, bound).df()
+        return to_frame(cur.execute(query.sql, bound))
     finally:
         cur.close()
+
+
+# Column types fetched through Arrow; any other type (decimal, hugeint, list, ...) falls back to .df().
+ARROW_TYPES = frozenset({"VARCHAR", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "UBIGINT", "UINTEGER", "USMALLINT",
+                         "UTINYINT", "DOUBLE", "FLOAT", "BOOLEAN", "DATE", "TIMESTAMP"})
+_NULLABLE = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
+             pa.int64(): pd.Int64Dtype(), pa.uint8(): pd.UInt8Dtype(), pa.uint16(): pd.UInt16Dtype(),
+             pa.uint32(): pd.UInt32Dtype(), pa.uint64(): pd.UInt64Dtype(), pa.bool_(): pd.BooleanDtype()}
+_US = pa.timestamp("us")
+
+
+def to_frame(result: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The result as a DataFrame with exactly the dtypes of DuckDB's .df(), fetched through Arrow.
+
+    Arrow is 1.5-2.5x faster than .df() on text-heavy results (most of ours). Its conversion differs from
+    .df() only in dates (cast to timestamp[us] in Arrow first, as .df() gives datetime64[us]), integer and
+    boolean columns holding NULLs (nullable pandas dtypes, as .df()) and text columns with no value at all
+    (object, as .df()); other column types take the .df() path.
+    """
+    if not all(str(col[1]) in ARROW_TYPES for col in result.description or ()):
+        return result.df()
+    table = result.to_arrow_table()
+    for i, field in enumerate(table.schema):
+        if pa.types.is_date(field.type):
+            table = table.set_column(i, field.with_type(_US), table.column(i).cast(_US))
+    df = table.to_pandas()
+    rows = table.num_rows
+    for i, field in enumerate(table.schema):
+        nulls = table.column(i).null_count
+        if not nulls and rows:
+            continue
+        if pa.types.is_string(field.type) and nulls == rows:
+            df.isetitem(i, pd.Series([None] * rows, dtype=object, index=df.index))
+        elif field.type in _NULLABLE and nulls:
+            df.isetitem(i, table.column(i).to_pandas(types_mapper=_NULLABLE.get))
+    return df

@@ -136,13 +136,22 @@ select platform_id, metric, unit, sum(n_values)::bigint as n_values, min(first_e
 from (select * from inside union all select * from edge)
 group by all;
 
--- Signal hits per article (count, signals, platforms) for the article list.
-create table article_hit_summary as
-select article_id,
-       count(*) as hits,
-       string_agg(distinct signal, ', ' order by signal) as signals,
-       string_agg(distinct platform_id, ', ' order by platform_id) as platforms,
-       list(distinct platform_id) as platform_ids
-from signal_hits
-group by article_id
-order by article_id;
+-- The article list, joined with each article's hit summary and numbered in display order (newest first, then
+-- title), so articles_list filters one table and orders by an integer.
+create table article_list as
+with hit_summary as (
+    select article_id,
+           count(*) as hits,
+           string_agg(distinct signal, ', ' order by signal) as signals,
+           string_agg(distinct platform_id, ', ' order by platform_id) as platforms,
+           list(distinct platform_id) as platform_ids
+    from signal_hits
+    group by article_id
+)
+select a.article_id, a.date, a.title, a.publisher, a.lang, a.url, a.file,
+       coalesce(h.hits, 0) as hits, coalesce(h.signals, '') as signals, coalesce(h.platforms, '') as platforms,
+       h.platform_ids, h.article_id is null as no_hits,
+       row_number() over (order by a.date desc nulls last, a.title) as list_pos
+from articles a
+left join hit_summary h using (article_id)
+order by list_pos;

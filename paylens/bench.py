@@ -1,0 +1,338 @@
+"""`paylens bench`: query, page, extractor and naive-baseline timings on a (synthetic) store, as one JSON object.
+
+What is timed and how:
+
+- queries: every file in queries/ with representative parameters (the dashboard's default competitors and
+  dates, its default metric, ...), through paylens.queries.run on the app's read-only connection, and the
+  same SQL text with the same bound parameters on a raw DuckDB cursor fetched with `.df()`. Runs alternate
+  between the two so machine load hits both alike; ratio = p95 / raw_p95.
+- pages: streamlit.testing AppTest on dashboard.py with PAYLENS_DB set: the first render of each page with
+  empty caches (cold), then reruns after changing the Competitors filter to a set not seen before (warm
+  process, cold query cache: the realistic filter change).
+- signals: paylens.signals.throughput over ~2 KB pieces of the real article bodies in data/articles.
+- naive: the Metrics page's chart data computed the quick-script way (read every metric row into pandas,
+  filter, join, sort) on every rerun, in a child process so its memory does not inflate ours.
+- build_s: measured here when `--build-rows` is given (synthesised into --db first), else the synth time
+  recorded in the store's build_info.counts (`synth_build_ms`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from paylens import queries
+from paylens.config import PROJECT_ROOT
+from paylens.url_state import DEFAULT_COMPETITORS, DEFAULT_FROM, DEFAULT_TO
+
+DEFAULT_METRIC = "market_share_third_party_mobile_payment_analysys"
+# Filter changes the page bench (and the browser bench) cycle through: every one a new cache key.
+COMPETITOR_SETS = (
+    ["alipay", "wechat_pay"],
+    ["alipay", "wechat_pay", "unionpay"],
+    ["alipay", "jd_pay", "douyin_pay"],
+    ["alipay", "wechat_pay", "meituan_pay", "duoduo_pay"],
+    ["wechat_pay", "unionpay", "jd_pay"],
+    ["alipay", "lakala", "one_wallet"],
+    ["alipay", "wechat_pay", "unionpay", "jd_pay", "douyin_pay"],
+    ["douyin_pay", "meituan_pay"],
+    ["alipay", "du_xiaoman_pay", "netsunion"],
+    ["alipay", "wechat_pay", "chinaums"],
+    ["jd_pay", "meituan_pay", "duoduo_pay"],
+    ["alipay", "unionpay"],
+)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile (p95 of 20 runs is the 19th fastest)."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = max(1, math.ceil(pct / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process (Linux reports KiB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+@contextmanager
+def stdout_to_stderr():
+    """Keep stdout for the one JSON object: anything else written to fd 1 meanwhile goes to stderr."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+# ---------------------------------------------------------------------------------------------- queries
+
+def representative_params(con) -> dict[str, object]:
+    """Values a user would have on screen: default competitors and dates, default metric, newest article."""
+    metric = DEFAULT_METRIC
+    if not con.execute("select 1 from metric_catalogue where metric = $m", {"m": metric}).fetchone():
+        row = con.execute("select metric from metric_values group by metric order by count(*) desc limit 1").fetchone()
+        metric = row[0] if row else ""
+    article = con.execute("select article_id from articles order by date desc nulls last, article_id limit 1"
+                          ).fetchone()
+    return {
+        "competitors": list(DEFAULT_COMPETITORS), "from": DEFAULT_FROM, "to": DEFAULT_TO, "metric": metric,
+        "family": "", "categories": [], "signal": "traffic_focus", "signals": [], "platform": "alipay",
+        "rival": "wechat_pay", "stance": "", "limit": 500, "max_points": queries.DEFAULTS["max_points"], "q": "",
+        "article_id": article[0] if article else "",
+    }
+
+
+def _params_for(query: queries.Query, sample: dict[str, object]) -> dict[str, object]:
+    return {p: sample[p] for p in query.params if p in sample}
+
+
+def bench_queries(db: Path, repeat: int) -> list[dict]:
+    """p50/p95 per query through the query layer and raw, alternating."""
+    from paylens.store.reader import open_store
+
+    app = open_store(db)
+    raw = duckdb.connect(str(db), read_only=True)
+    try:
+        sample = representative_params(app)
+        out = []
+        for name, query in queries.load_all().items():
+            params = _params_for(query, sample)
+            bound = queries.bind(query, params)
+            layer_t, raw_t, rows = [], [], 0
+            for i in range(repeat + 1):                     # the first round warms both paths, not counted
+                for which in (("layer", "raw") if i % 2 == 0 else ("raw", "layer")):
+                    start = time.perf_counter()
+                    if which == "layer":
+                        rows = len(queries.run(app, name, params))
+                    else:
+                        cur = raw.cursor()
+                        try:
+                            cur.execute(query.sql, bound).df()
+                        finally:
+                            cur.close()
+                    if i:
+                        (layer_t if which == "layer" else raw_t).append(time.perf_counter() - start)
+            p95, raw_p95 = percentile(layer_t, 95), percentile(raw_t, 95)
+            out.append({"name": name, "rows": rows,
+                        "p50_ms": _ms(statistics.median(layer_t)), "p95_ms": _ms(p95),
+                        "raw_p50_ms": _ms(statistics.median(raw_t)), "raw_p95_ms": _ms(raw_p95),
+                        "ratio": round(p95 / raw_p95, 3) if raw_p95 else None})
+        return out
+    finally:
+        raw.close()
+        app.close()
+
+
+# ------------------------------------------------------------------------------------------------ pages
+
+def page_files() -> list[str]:
+    """Every page file, as the dashboard's st.navigation names it (pages/x.py)."""
+    return sorted(f"pages/{p.name}" for p in (PROJECT_ROOT / "pages").glob("*.py"))
+
+
+def bench_pages(db: Path, warm_runs: int, timeout: float = 120.0) -> list[dict]:
+    """Cold first render and warm filter-change reruns of every page via AppTest (paylens.ui.bench_pages)."""
+    from paylens.ui.bench_pages import time_page
+
+    saved = os.environ.get("PAYLENS_DB")
+    os.environ["PAYLENS_DB"] = str(db)
+    out = []
+    try:
+        for page in page_files():
+            cold, warm, problems = time_page(PROJECT_ROOT / "dashboard.py", page,
+                                             [COMPETITOR_SETS[i % len(COMPETITOR_SETS)] for i in range(warm_runs)],
+                                             timeout)
+            entry = {"page": page, "cold_ms": _ms(cold), "warm_p95_ms": _ms(percentile(warm, 95)),
+                     "warm_p50_ms": _ms(statistics.median(warm)) if warm else None}
+            if problems:
+                entry["errors"] = sorted(set(problems))[:5]
+            out.append(entry)
+    finally:
+        if saved is None:
+            os.environ.pop("PAYLENS_DB", None)
+        else:
+            os.environ["PAYLENS_DB"] = saved
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- signals
+
+def bench_signals(data_dir: Path, seconds: float = 3.0) -> dict:
+    """Extractor throughput over ~2 KB pieces of the real article bodies (paylens.signals.throughput)."""
+    from paylens.signals.articles import parse_article
+    from paylens.signals.extract import Extractor
+    from paylens.signals.throughput import chunk_bodies, measure
+
+    bodies: list[str] = []
+    for path in sorted((data_dir / "articles").glob("*")):
+        if path.suffix in (".txt", ".md"):
+            bodies.extend(chunk_bodies(parse_article(path).body))
+    if not bodies:
+        return {"articles_per_s": None}
+    return measure(Extractor.from_dir(data_dir / "lexicon"), bodies, seconds)
+
+
+# ------------------------------------------------------------------------------------------------ naive
+
+NAIVE_CODE = """
+import json, resource, sys, time
+import duckdb
+db, metric, comps, d_from, d_to = sys.argv[1], sys.argv[2], sys.argv[3].split(","), sys.argv[4], sys.argv[5]
+repeat = int(sys.argv[6])
+import pandas as pd
+times, rows = [], 0
+for _ in range(repeat):
+    start = time.perf_counter()
+    con = duckdb.connect(db, read_only=True)                     # a quick script: every rerun reads it all
+    con.execute("set enable_progress_bar = false")
+    values = con.execute("select * from metric_values").df()
+    platforms = con.execute("select * from platforms").df()
+    catalogue = con.execute("select * from metric_catalogue").df()
+    con.close()
+    chosen = values[(values["metric"] == metric) & values["platform_id"].isin(comps)
+                    & (values["period_end"] >= pd.Timestamp(d_from)) & (values["period_start"] <= pd.Timestamp(d_to))]
+    out = (chosen.merge(platforms[["platform_id", "short_name", "name_zh"]], on="platform_id")
+                 .merge(catalogue[["metric", "label", "research_firm"]], on="metric")
+                 .sort_values(["platform_id", "unit", "period_end", "period_start", "source_url"]))
+    rows = len(out)
+    del values, chosen, out
+    times.append(time.perf_counter() - start)
+print(json.dumps({"times": times, "rows": rows,
+                  "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
+"""
+
+
+def bench_naive(db: Path, metric: str, repeat: int) -> dict:
+    """The same chart data the quick-script way, in a child process (its peak RSS is its own)."""
+    args = [sys.executable, "-c", NAIVE_CODE, str(db), metric, ",".join(DEFAULT_COMPETITORS),
+            DEFAULT_FROM.isoformat(), DEFAULT_TO.isoformat(), str(repeat)]
+    done = subprocess.run(args, capture_output=True, text=True, check=False, timeout=3600)
+    if done.returncode != 0:
+        return {"p95_ms": None, "peak_rss_mb": None, "error": done.stderr.strip().splitlines()[-1:]}
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    return {"p95_ms": _ms(percentile(got["times"], 95)), "p50_ms": _ms(statistics.median(got["times"])),
+            "runs": len(got["times"]), "rows": got["rows"], "peak_rss_mb": got["peak_rss_mb"]}
+
+
+# ------------------------------------------------------------------------------------------------ build
+
+def recorded_build(db: Path) -> tuple[float | None, dict]:
+    """The synth build time and row counts recorded in the store."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        row = con.execute("select counts from build_info").fetchone()
+    finally:
+        con.close()
+    counts = json.loads(row[0]) if row else {}
+    ms = counts.get("synth_build_ms")
+    return (round(ms / 1000, 2) if ms is not None else None), counts
+
+
+def run(db: Path, repeat: int = 20, warm_runs: int | None = None, build_rows: int | None = None,
+        build_articles: int | None = None, seed: int = 0, pages: bool = True, naive: bool = True,
+        naive_runs: int = 3, signals_seconds: float = 3.0, data_dir: Path | None = None,
+        browser: dict | None = None) -> dict:
+    """Everything `paylens bench` reports, as one dict (see the module docstring)."""
+    from paylens.config import settings
+
+    data_dir = data_dir or settings().data_dir
+    build_source = "build_info.counts.synth_build_ms"
+    if build_rows is not None:
+        from paylens.synth import DEFAULT_ARTICLES, synthesize
+
+        result = synthesize(db, build_rows, DEFAULT_ARTICLES if build_articles is None else build_articles, seed,
+                            data_dir=data_dir)
+        build_s: float | None = round(result.seconds, 2)
+        build_source = "measured (paylens bench --build-rows)"
+        _, counts = recorded_build(db)
+    else:
+        build_s, counts = recorded_build(db)
+    report: dict = {"store": str(db), "counts": {k: v for k, v in counts.items() if not k.startswith("synth_")}}
+    report["queries"] = bench_queries(db, repeat)
+    report["pages"] = bench_pages(db, warm_runs if warm_runs is not None else min(repeat, 12)) if pages else []
+    sig = bench_signals(data_dir, signals_seconds)
+    report["signals_articles_per_s"] = sig.get("articles_per_s")
+    report["signals"] = sig
+    report["build_s"] = build_s
+    report["build_source"] = build_source
+    report["peak_rss_mb"] = peak_rss_mb()
+    if naive:
+        metric = representative_params_from(db)["metric"]
+        report["naive"] = bench_naive(db, str(metric), naive_runs)
+        series = next((q for q in report["queries"] if q["name"] == "metric_series"), None)
+        if series and report["naive"].get("p95_ms"):
+            report["naive"]["speedup_p95"] = round(report["naive"]["p95_ms"] / series["p95_ms"], 1)
+    else:
+        report["naive"] = {"p95_ms": None, "peak_rss_mb": None}
+    if browser is not None:
+        from paylens.bench_browser import run as run_browser
+
+        report["browser"] = run_browser(db, **browser)
+    report["machine"] = machine()
+    return report
+
+
+def representative_params_from(db: Path) -> dict[str, object]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return representative_params(con)
+    finally:
+        con.close()
+
+
+def machine() -> dict:
+    """nproc, memory, CPU model and versions, for BENCHMARKS.md."""
+    import platform
+    from importlib.metadata import version
+
+    import pandas
+
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gb = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
+    return {"nproc": os.cpu_count(), "memory_gib": mem_gb, "cpu": model, "python": platform.python_version(),
+            "duckdb": duckdb.__version__, "streamlit": version("streamlit"), "pandas": pandas.__version__,
+            "loadavg": [round(x, 2) for x in os.getloadavg()], "date": date.today().isoformat()}
+
+
+def summary_lines(report: dict) -> list[str]:
+    """A short human-readable table of the report."""
+    lines = [f"store {report['store']}  counts {report.get('counts')}", "",
+             f"{'query':24}{'rows':>9}{'p50':>9}{'p95':>9}{'raw p95':>9}{'ratio':>7}"]
+    for q in report["queries"]:
+        lines.append(f"{q['name']:24}{q['rows']:>9}{q['p50_ms']:>9}{q['p95_ms']:>9}{q['raw_p95_ms']:>9}"
+                     f"{q['ratio']:>7}")
+    if report["pages"]:
+        lines += ["", f"{'page':24}{'cold ms':>10}{'warm p95':>10}"]
+        lines += [f"{p['page']:24}{p['cold_ms']:>10}{p['warm_p95_ms']:>10}" for p in report["pages"]]
+    lines += ["", f"signals articles/s {report['signals_articles_per_s']}  build_s {report['build_s']} "
+              f"({report['build_source']})  peak_rss_mb {report['peak_rss_mb']}  naive {report['naive']}"]
+    return lines

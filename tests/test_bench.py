@@ -1,0 +1,57 @@
+"""paylens bench: a smoke run on a tiny synthetic store prints one JSON object with every key (no timing asserts)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from paylens import bench, queries
+from paylens.cli.main import cli
+from paylens.synth import synthesize
+
+
+@pytest.fixture(scope="module")
+def tiny_store(tmp_path_factory):
+    db = tmp_path_factory.mktemp("bench") / "tiny.duckdb"
+    synthesize(db, 5_000, 30, seed=1)
+    return db
+
+
+def test_bench_json_has_every_key(tiny_store):
+    result = CliRunner().invoke(cli, ["bench", "--db", str(tiny_store), "--json", "--repeat", "1",
+                                      "--warm-runs", "1", "--naive-runs", "1", "--signals-seconds", "0.2"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    for key in ("queries", "pages", "signals_articles_per_s", "build_s", "peak_rss_mb", "naive"):
+        assert key in report
+    assert {q["name"] for q in report["queries"]} == set(queries.load_all())
+    for q in report["queries"]:
+        assert set(q) == {"name", "rows", "p50_ms", "p95_ms", "raw_p50_ms", "raw_p95_ms", "ratio"}
+    assert {p["page"] for p in report["pages"]} == set(bench.page_files())
+    for p in report["pages"]:
+        assert {"page", "cold_ms", "warm_p95_ms"} <= set(p)
+        assert "errors" not in p, p
+    assert {"p95_ms", "peak_rss_mb"} <= set(report["naive"])
+    assert report["naive"]["p95_ms"] is not None
+    assert report["naive"]["rows"] == next(q["rows"] for q in report["queries"] if q["name"] == "metric_series")
+    assert report["build_s"] is not None and report["signals_articles_per_s"] > 0
+
+
+def test_bench_can_build_first_and_prints_a_table(tmp_path):
+    db = tmp_path / "built.duckdb"
+    result = CliRunner().invoke(cli, ["bench", "--db", str(db), "--build-rows", "2000", "--build-articles", "5",
+                                      "--repeat", "1", "--no-pages", "--no-naive", "--signals-seconds", "0.1"])
+    assert result.exit_code == 0, result.output
+    assert "metric_series" in result.output and "measured" in result.output
+
+
+def test_bench_needs_a_store(tmp_path):
+    result = CliRunner().invoke(cli, ["bench", "--db", str(tmp_path / "missing.duckdb"), "--json"])
+    assert result.exit_code == 1 and "paylens synth" in result.output
+
+
+def test_percentile_is_nearest_rank():
+    assert bench.percentile([5, 1, 4, 2, 3], 50) == 3
+    assert bench.percentile(list(range(1, 21)), 95) == 19
