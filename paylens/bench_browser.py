@@ -9,8 +9,9 @@ Starts `streamlit run dashboard.py` on a free localhost port against a store, th
   until the address bar carries the new filters, the script is idle, nothing is stale and the metric chart
   shows exactly the new platforms (two animation frames later, so it is painted);
 - load: `sessions` tabs (separate contexts, so separate Streamlit sessions) changing filters in a loop on
-  the Metrics, Overview and Signals pages for `load_seconds`, then stop; p50/p95 and errors (timeouts,
-  exceptions shown on the page, JavaScript errors);
+  the Metrics, Overview and Signals pages for `load_seconds` (back to back, or `think_seconds` apart), then
+  stop; p50/p95 and errors (timeouts, exceptions shown on the page, JavaScript errors). All tabs share this
+  machine's cores with the server, so the figure includes 10 Chromium renderers' CPU;
 - the Streamlit server's RSS (peak VmHWM and current VmRSS from /proc), sampled throughout.
 
 Run: `.venv/bin/python -m paylens.bench_browser --db data/build/synth.duckdb` or `paylens bench --browser`.
@@ -200,7 +201,7 @@ def _target(i: int, current: list[str]) -> list[str]:
 
 
 async def _measure(base: str, names: dict[str, str], have: set[str], changes: int, sessions: int,
-                   load_seconds: float, server: Server) -> dict:
+                   load_seconds: float, think_seconds: float, server: Server) -> dict:
     from playwright.async_api import async_playwright
 
     rss_peak = [0.0]
@@ -262,7 +263,7 @@ async def _measure(base: str, names: dict[str, str], have: set[str], changes: in
                                     "p95_ms": round(percentile(redraws, 95) * 1000) if redraws else None,
                                     "max_ms": round(max(redraws) * 1000) if redraws else None,
                                     "errors": failures + errors}
-            out["load"] = await _load(browser, base, names, have, sessions, load_seconds)
+            out["load"] = await _load(browser, base, names, have, sessions, load_seconds, think_seconds)
         finally:
             await browser.close()
             stop.set()
@@ -273,8 +274,8 @@ async def _measure(base: str, names: dict[str, str], have: set[str], changes: in
 
 
 async def _load(browser, base: str, names: dict[str, str], have: set[str], sessions: int,
-                seconds: float) -> dict:
-    """`sessions` tabs changing filters concurrently for `seconds`, then stop."""
+                seconds: float, think: float) -> dict:
+    """`sessions` tabs changing filters concurrently for `seconds` (pausing `think` s after each), then stop."""
     tabs = []
     for i in range(sessions):
         ctx = await browser.new_context(viewport=VIEWPORT)
@@ -297,6 +298,8 @@ async def _load(browser, base: str, names: dict[str, str], have: set[str], sessi
                     except Exception as again:  # noqa: BLE001
                         errors.append(f"{path}: reopen {type(again).__name__}")
             i += 1
+            if think:
+                await asyncio.sleep(min(think, max(0.0, deadline - time.monotonic())))
 
     await asyncio.gather(*(worker(n, tab, path) for n, (_, tab, path) in enumerate(tabs)))
     for _, tab, path in tabs:
@@ -304,20 +307,22 @@ async def _load(browser, base: str, names: dict[str, str], have: set[str], sessi
     for ctx, _, _ in tabs:
         await ctx.close()
     every = [t for v in times.values() for t in v]
-    return {"sessions": sessions, "seconds": seconds, "changes": len(every),
+    return {"sessions": sessions, "seconds": seconds, "think_seconds": think, "changes": len(every),
             "p50_ms": round(statistics.median(every) * 1000) if every else None,
             "p95_ms": round(percentile(every, 95) * 1000) if every else None,
             "per_page_p95_ms": {p: round(percentile(v, 95) * 1000) if v else None for p, v in times.items()},
             "errors": len(errors), "error_samples": sorted(set(errors))[:8]}
 
 
-def run(db: Path, sessions: int = 10, load_seconds: float = 120, changes: int = 24) -> dict:
+def run(db: Path, sessions: int = 10, load_seconds: float = 120, changes: int = 24,
+        think_seconds: float = 0.0) -> dict:
     """Start the server, measure, stop it; a dict for the bench report."""
     names, have = store_facts(db)
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"paylens-bench-streamlit-{os.getpid()}.log"
     server = Server(db, log)
     try:
-        result = asyncio.run(_measure(server.url, names, have, changes, sessions, load_seconds, server))
+        result = asyncio.run(_measure(server.url, names, have, changes, sessions, load_seconds, think_seconds,
+                                      server))
     finally:
         server.stop()
     result["server_log"] = str(log)
@@ -330,8 +335,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--load-seconds", type=float, default=120)
     parser.add_argument("--changes", type=int, default=24)
+    parser.add_argument("--think-seconds", type=float, default=0.0,
+                        help="pause after each filter change in the load test (0: back to back, a stress test)")
     args = parser.parse_args(argv)
-    print(json.dumps(run(args.db, args.sessions, args.load_seconds, args.changes), ensure_ascii=False))
+    print(json.dumps(run(args.db, args.sessions, args.load_seconds, args.changes, args.think_seconds),
+                     ensure_ascii=False))
 
 
 if __name__ == "__main__":

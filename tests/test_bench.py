@@ -21,7 +21,8 @@ def tiny_store(tmp_path_factory):
 
 def test_bench_json_has_every_key(tiny_store):
     result = CliRunner().invoke(cli, ["bench", "--db", str(tiny_store), "--json", "--repeat", "1",
-                                      "--warm-runs", "1", "--naive-runs", "1", "--signals-seconds", "0.2"])
+                                      "--warm-runs", "1", "--naive-runs", "1", "--signals-seconds", "0.2",
+                                      "--min-sample-seconds", "0"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     for key in ("queries", "pages", "signals_articles_per_s", "build_s", "peak_rss_mb", "naive"):
@@ -42,7 +43,8 @@ def test_bench_json_has_every_key(tiny_store):
 def test_bench_can_build_first_and_prints_a_table(tmp_path):
     db = tmp_path / "built.duckdb"
     result = CliRunner().invoke(cli, ["bench", "--db", str(db), "--build-rows", "2000", "--build-articles", "5",
-                                      "--repeat", "1", "--no-pages", "--no-naive", "--signals-seconds", "0.1"])
+                                      "--repeat", "1", "--no-pages", "--no-naive", "--signals-seconds", "0.1",
+                                      "--min-sample-seconds", "0"])
     assert result.exit_code == 0, result.output
     assert "metric_series" in result.output and "measured" in result.output
 

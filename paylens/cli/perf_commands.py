@@ -35,6 +35,8 @@ def synth(metrics_rows: int, articles: int, db: Path, seed: int) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--repeat", type=click.IntRange(min=1), default=20, show_default=True,
               help="Timed runs per query (p50/p95 over them).")
+@click.option("--min-sample-seconds", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Keep timing a fast query until each path has run this long (up to 400 rounds).")
 @click.option("--warm-runs", type=click.IntRange(min=0), default=None,
               help="Filter changes per page (default: min(repeat, 12)).")
 @click.option("--build-rows", type=click.IntRange(min=0), default=None,
@@ -51,21 +53,25 @@ def synth(metrics_rows: int, articles: int, db: Path, seed: int) -> None:
               help="Concurrent browser sessions for --browser.")
 @click.option("--load-seconds", type=click.IntRange(min=1), default=120, show_default=True,
               help="Length of the --browser load test.")
+@click.option("--think-seconds", type=click.FloatRange(min=0), default=0.0, show_default=True,
+              help="Pause after each filter change in the --browser load test (0: back to back).")
 @handled
-def bench(db: Path, as_json: bool, repeat: int, warm_runs: int | None, build_rows: int | None,
-          build_articles: int | None, seed: int, pages: bool, naive: bool, naive_runs: int,
-          signals_seconds: float, browser: bool, sessions: int, load_seconds: int) -> None:
+def bench(db: Path, as_json: bool, repeat: int, min_sample_seconds: float, warm_runs: int | None,
+          build_rows: int | None, build_articles: int | None, seed: int, pages: bool, naive: bool, naive_runs: int,
+          signals_seconds: float, browser: bool, sessions: int, load_seconds: int, think_seconds: float) -> None:
     """Time every query, page, the extractor and a naive baseline on a store; --json for one object."""
     from paylens import bench as perf
     from paylens.errors import StoreMissingError
 
     if build_rows is None and not db.exists():
         raise StoreMissingError(f"no store at {db}; run `paylens synth --db {db}` or pass --build-rows")
-    browser_opts = {"sessions": sessions, "load_seconds": load_seconds} if browser else None
+    browser_opts = ({"sessions": sessions, "load_seconds": load_seconds, "think_seconds": think_seconds}
+                    if browser else None)
     with perf.stdout_to_stderr():
         report = perf.run(db, repeat=repeat, warm_runs=warm_runs, build_rows=build_rows,
                           build_articles=build_articles, seed=seed, pages=pages, naive=naive,
-                          naive_runs=naive_runs, signals_seconds=signals_seconds, browser=browser_opts)
+                          naive_runs=naive_runs, signals_seconds=signals_seconds, browser=browser_opts,
+                          min_sample_s=min_sample_seconds)
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False))
     else:
