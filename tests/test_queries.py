@@ -101,3 +101,12 @@ def test_bad_parameters_raise_query_error(con, params, message):
 def test_unknown_query_names_the_known_ones():
     with pytest.raises(QueryError, match="metric_series"):
         queries.get("drop_everything")
+
+
+def test_articles_list_follows_the_competitors(con):
+    everything = queries.run(con, "articles_list", {})
+    jd = queries.run(con, "articles_list", {"competitors": "jd_pay"})
+    assert len(jd) < len(everything)
+    hit_free = set(everything.loc[everything["hits"] == 0, "article_id"])
+    for row in jd.itertuples():
+        assert row.article_id in hit_free or "jd_pay" in row.platforms.split(", ")
