@@ -12,6 +12,7 @@ import duckdb
 from paylens.errors import StoreMissingError
 
 STORE_ALIAS = "store"
+USE_STORE = "use store"  # the alias above as a fixed statement
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class StoreConnection:
 
     def cursor(self) -> StoreConnection:
         cur = self._con.cursor()
-        cur.execute(f"use {STORE_ALIAS}")
+        cur.execute(USE_STORE)
         return StoreConnection(cur)
 
     def __getattr__(self, name: str):
@@ -77,7 +78,7 @@ def open_store(db_path: Path) -> StoreConnection:
     con = duckdb.connect(":memory:")
     try:
         con.execute(f"attach {_literal(str(db_path))} as {STORE_ALIAS} (read_only)")
-        con.execute(f"use {STORE_ALIAS}")
+        con.execute(USE_STORE)
         con.execute("set enable_external_access = false")  # no file or network access from SQL
         con.execute("set lock_configuration = true")  # and no way to switch it back on
     except BaseException:
