@@ -71,6 +71,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
 def rss_mb(pid: int) -> tuple[float, float]:
     """(current VmRSS, peak VmHWM) of a process in MB."""
     fields = {}
@@ -263,7 +272,13 @@ async def _measure(base: str, names: dict[str, str], have: set[str], changes: in
                                     "p95_ms": round(percentile(redraws, 95) * 1000) if redraws else None,
                                     "max_ms": round(max(redraws) * 1000) if redraws else None,
                                     "errors": failures + errors}
+            cpu_before, wall_before = cpu_seconds(server.proc.pid), time.monotonic()
             out["load"] = await _load(browser, base, names, have, sessions, load_seconds, think_seconds)
+            server_cpu = cpu_seconds(server.proc.pid) - cpu_before
+            out["load"]["server_cpu_s"] = round(server_cpu, 1)
+            out["load"]["server_cpu_share_of_one_core"] = round(server_cpu / (time.monotonic() - wall_before), 2)
+            if out["load"]["changes"]:
+                out["load"]["server_cpu_ms_per_change"] = round(server_cpu * 1000 / out["load"]["changes"])
         finally:
             await browser.close()
             stop.set()
