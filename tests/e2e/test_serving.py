@@ -25,6 +25,7 @@ from paylens.config import PROJECT_ROOT, settings
 from paylens.store.build import build
 from paylens.store.metrics_csv import COLUMNS
 from tests.conftest import make_fixture_data
+from tests.e2e.conftest import _stop as stop_server
 
 pytestmark = pytest.mark.e2e
 
@@ -93,12 +94,7 @@ def served(tmp_path):
             time.sleep(0.2)
         yield base, data, db
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop_server(proc)
 
 
 def _values_shown(page, timeout_ms: int = 40_000) -> int:
