@@ -6,6 +6,8 @@ STAMP   := $(VENV)/.installed
 DB      ?= data/build/paylens.duckdb
 PORT    ?= 8501
 DATA_FILES := $(shell find data -path data/build -prune -o -type f -print 2>/dev/null)
+# The code that turns data/ into the store: a change to the schema, aggregates or extractor rebuilds it too.
+BUILD_CODE := $(wildcard paylens/store/*.py paylens/store/*.sql paylens/signals/*.py)
 
 .PHONY: run test build lint bench browser-deps clean
 
@@ -15,8 +17,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# The store is derived from data/: rebuild when it is missing or older than any source file.
-$(DB): $(STAMP) $(DATA_FILES)
+# The store is derived from data/: rebuild when it is missing or older than any source or build-code file.
+$(DB): $(STAMP) $(DATA_FILES) $(BUILD_CODE)
 	$(BIN)/paylens build --db $(DB)
 
 build: $(STAMP)

@@ -20,7 +20,11 @@ def test_measure(extractor: Extractor) -> None:
     result = measure(extractor, bodies, seconds=0.05)
     assert result["articles"] >= len(bodies)
     assert result["articles_per_s"] > 0
+    assert result["rounds"] == 5
+    assert result["slowest_round_per_s"] <= result["articles_per_s"] <= result["fastest_round_per_s"]
     assert result["mean_article_bytes"] == pytest.approx(sum(len(b.encode()) for b in bodies) / len(bodies), 0.01)
     assert result["hits_per_article"] > 0
     with pytest.raises(ValueError):
         measure(extractor, [], seconds=0.01)
+    with pytest.raises(ValueError):
+        measure(extractor, bodies, seconds=0.01, rounds=0)
