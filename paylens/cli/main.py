@@ -135,8 +135,8 @@ def signals(files: tuple[Path, ...], as_json: bool, data_dir: Path | None) -> No
 
 @cli.command("eval-signals")
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--split", type=click.Choice(["train", "test", "all"]), default=None,
-              help="Evaluate one split (default: train and test separately).")
+@click.option("--split", default=None, metavar="NAME",
+              help="Evaluate one split (train, test, dev, ... or all); default: each split in the file.")
 @data_option
 @handled
 def eval_signals(gold: Path, split: str | None, data_dir: Path | None) -> None:
@@ -146,7 +146,10 @@ def eval_signals(gold: Path, split: str | None, data_dir: Path | None) -> None:
 
     extractor = Extractor.from_dir(settings(data_dir).data_dir / "lexicon")
     rows = load_gold(gold)
-    for name in ([split] if split else ["train", "test"]):
+    present = list(dict.fromkeys(r.split for r in rows))  # file order: train before test in the gold set
+    if split is not None and split != "all" and split not in present:
+        raise InputError(f"{gold}: no rows with split {split!r} (splits: {', '.join(present) or 'none'})")
+    for name in ([split] if split else present):
         report = evaluate(rows, extractor, None if name == "all" else name)
         click.echo(f"== split: {name} ==")
         click.echo(format_report(report))

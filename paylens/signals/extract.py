@@ -16,12 +16,15 @@ from paylens.signals.sentences import Sentence, sentence_spans
 from paylens.signals.taxonomy import MARKET
 
 MIN_SCORE = 0.5
-STRONG_WEIGHT = 0.8  # terms at least this strong count anywhere; weaker ones need payment-domain evidence
+CROSS_SURFACE_WEIGHT = 0.6  # "Taobao now accepts WeChat Pay": a group's shopping app with a rival's payment
 CONTEXT_FACTOR = 0.9  # a hit attributed from context rather than a named platform
 NEGATION_REACH = 10  # gap tokens a full-strength negation reaches forward (English word 2, CJK char 1)
 _CLAUSE_BREAK = re.compile(r"[,;:，；：]|\b(?:but|however|yet|while|although|though)\b|但|却|卻|而是|然而")
 _GAP_TOKEN = re.compile(r"[A-Za-z0-9]+|[\u3400-\u9fff]")
 _NOTHING: frozenset[int] = frozenset()
+# Negations that deny the phrase after them, not their clause: "acquire it through AI without considering how AI ...".
+_PHRASE_NEGATIONS = frozenset(("without", "rather than", "instead of", "free of", "far from", "contrary to", "而非",
+                               "而不是", "不是"))
 _HIT_ORDER = attrgetter("signal", "platform")
 JSON_KEYS = ("file", "platform", "signal", "stance", "evidence", "sentence_idx", "score")
 
@@ -67,6 +70,7 @@ class Extractor:
         self.matcher = Matcher([t for t in lexicon.terms if t.kind != "domain"], lexicon.traditional)
         self.domain_matcher = Matcher(lexicon.aliases + lexicon.domain + lexicon.masks, lexicon.traditional)
         self._stance = dict(lexicon.default_stance)
+        self._surfaces = lexicon.surfaces
         self._platforms: dict[tuple[str, ...] | str, tuple[str, ...]] = {}  # named platforms -> with parents
 
     @classmethod
@@ -118,14 +122,21 @@ class Extractor:
                 sentence = _new_sentence(Sentence, (idx, body[start:end], start, end))
                 negated = _negated(sentence, found) if has_negation else _NOTHING
                 themes = self._themes(signals, negated)
+                if named and "ecosystem_dependence" in themes:
+                    self._cross_surfaces(themes["ecosystem_dependence"], named)
                 if themes:
-                    in_domain = bool(named) or context != MARKET
-                    if not in_domain and any(w < STRONG_WEIGHT for ws in themes.values() for w in ws.values()):
+                    # Theme words are everyday words too ("rivals", "subsidy", 抱怨, 碰一下): they count only in a
+                    # sentence about payments, i.e. one naming a platform, in a platform's text or with a domain word.
+                    if named or context != MARKET:
+                        in_domain = True
+                    else:
                         if domain is None:
                             domain = [(s, e) for s, e, t in self.domain_matcher.find(body) if t.kind == "domain"]
                         in_domain = any(start <= s and e <= end for s, e in domain)
-                    self._sentence_hits(sentence, found, named, context, negated, signals, polar, themes, in_domain,
-                                        hits)
+                    if not in_domain:
+                        themes = {}
+                if themes:
+                    self._sentence_hits(sentence, found, named, context, negated, signals, polar, themes, hits)
             for platform, count in named.items():
                 seen[platform] = (seen[platform][0] + count if platform in seen else count, idx)
         return hits
@@ -143,10 +154,25 @@ class Extractor:
                     themes[label] = {term.text: term.weight}
         return themes
 
+    def _cross_surfaces(self, words: dict[str, float], named: dict[str, int]) -> None:
+        """Raise a shopping app's weight when a platform outside its group is named with it (walled gardens).
+
+        Only for one group's apps and at most two named platforms: a longer roll-call of companies
+        ("Alibaba, Tencent, JD.com and Pinduoduo") is a list, not one platform opening to another.
+        """
+        owners = {self._surfaces[text.lower()]: text for text in words if text.lower() in self._surfaces}
+        if len(owners) != 1 or len(named) > 2:
+            return
+        owner = next(iter(owners))
+        if any(platform != owner for platform in named):
+            for text in words:
+                if text.lower() in self._surfaces:
+                    words[text] = CROSS_SURFACE_WEIGHT
+
     def _sentence_hits(self, sentence: Sentence, found: list[Match], named: dict[str, int], context: str,
                        negated: set[int] | frozenset[int], signals: list[tuple[int, Term]],
                        polar_terms: list[tuple[int, int, int, Term]], themes: dict[str, dict[str, float]],
-                       in_domain: bool, hits: list[Hit]) -> None:
+                       hits: list[Hit]) -> None:
         """Append the hits of one sentence: each signal above min_score times each attributed platform."""
         polar: list[tuple[int, int, float]] = []  # positive/negative words, negation applied
         hedge = 1.0
@@ -169,8 +195,7 @@ class Extractor:
         for signal in sorted(themes):
             miss = 1.0
             for weight in themes[signal].values():
-                if in_domain or weight >= STRONG_WEIGHT:  # weaker words need payment context
-                    miss *= 1.0 - weight
+                miss *= 1.0 - weight
             strength = 1.0 - miss
             if strength * hedge < minimum:
                 continue
@@ -290,15 +315,18 @@ def _negated(sentence: Sentence, matches: list[Match]) -> set[int]:
     A negation reaches NEGATION_REACH gap tokens scaled by its weight, within one clause.
     It governs the nearest content term after it (and any sharing its start); when that
     term names a theme (a signal term) it also governs every other signal term in reach,
-    so "did not hand merchants any device subsidies" denies the subsidy theme.
+    so "did not hand merchants any device subsidies" denies the subsidy theme. A clause negation
+    (not a phrase one like "without") also denies its themes' words before it in the clause
+    ("Regulators have never fined JD Pay").
     """
     negated: set[int] = set()
-    for i, (_, neg_end, term) in enumerate(matches):
+    for i, (neg_start, neg_end, term) in enumerate(matches):
         if term.label != "negation" or term.kind != "polarity":
             continue
         reach = NEGATION_REACH * term.weight
         target = -1
         themed = False
+        denied: set[str] = set()
         for j in range(i + 1, len(matches)):
             start, _, other = matches[j]
             if start < neg_end or not _is_content(other):
@@ -313,7 +341,19 @@ def _negated(sentence: Sentence, matches: list[Match]) -> set[int]:
                 negated.add(j)
             elif not themed:
                 break
+            if other.kind == "signal":
+                denied.add(other.label)
+        if denied and term.text not in _PHRASE_NEGATIONS:
+            for j, (start, end, other) in enumerate(matches):
+                if j not in negated and other.kind == "signal" and other.label in denied \
+                        and _same_clause(sentence, min(end, neg_start), max(start, neg_end)):
+                    negated.add(j)
     return negated
+
+
+def _same_clause(sentence: Sentence, start: int, end: int) -> bool:
+    """True when no clause break lies in body[start:end]."""
+    return not _CLAUSE_BREAK.search(sentence.text[start - sentence.start:end - sentence.start])
 
 
 def _is_content(term: Term) -> bool:

@@ -6,7 +6,7 @@ import csv
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -21,6 +21,8 @@ DOMAIN_FILE = "domain.csv"
 STANCE_FILE = "signal_stance.csv"
 TRADITIONAL_FILE = "traditional_chars.csv"
 PARENTS_FILE = "platform_parents.csv"
+SURFACES_FILE = "commerce_surfaces.csv"
+SURFACE_WEIGHT = 0.05  # a shopping app named alone says little; the extractor raises it when a rival's payment is named
 POLARITY_KINDS: tuple[str, ...] = ("positive", "negative", "negation", "hedge")
 CASE_MODES: tuple[str, ...] = ("any", "exact")
 T = TypeVar("T")
@@ -51,6 +53,7 @@ class Lexicon:
     default_stance: dict[str, str]
     traditional: dict[str, str]  # traditional character -> simplified, folded before matching
     parents: dict[str, str]  # AI product id -> the payment platform it belongs to
+    surfaces: dict[str, str] = field(default_factory=dict)  # shopping app name (lowercase) -> its group's platform
 
     @property
     def terms(self) -> tuple[Term, ...]:
@@ -75,12 +78,15 @@ def load_lexicon(lexicon_dir: str | Path) -> Lexicon:
     stances = _load(folder / STANCE_FILE, ("signal", "default_stance"), _stance, problems)
     traditional = _load(folder / TRADITIONAL_FILE, ("traditional", "simplified"), _char_pair, problems)
     parents = _load(folder / PARENTS_FILE, ("platform_id", "parent_platform_id"), _parent, problems)
+    surfaces = _load(folder / SURFACES_FILE, ("platform_id", "surface", "lang"), _surface, problems)
     if problems:
         raise InputError(problems)
     default_stance = {signal: "neutral" for signal in SIGNAL_IDS}
     default_stance.update(stances)
+    listed = {(t.label, t.text.lower()) for t in signals}
+    signals += [t for _, t in surfaces if (t.label, t.text.lower()) not in listed]  # the matcher must see them
     return Lexicon(tuple(aliases), tuple(signals), tuple(polarity), tuple(domain), tuple(masks), default_stance,
-                   dict(traditional), dict(parents))
+                   dict(traditional), dict(parents), {t.text.lower(): pid for pid, t in surfaces})
 
 
 def _load(path: Path, required: tuple[str, ...], build: Callable[[dict[str, str], str, list[str]], T | None],
@@ -163,6 +169,16 @@ def _parent(row: dict[str, str], where: str, problems: list[str]) -> tuple[str, 
         problems.append(f"{where}: bad platform id pair {child!r} -> {parent!r}")
         return None
     return child, parent
+
+
+def _surface(row: dict[str, str], where: str, problems: list[str]) -> tuple[str, Term] | None:
+    """A shopping app owned by a payment platform's group (Taobao -> alipay), as an ecosystem term."""
+    ok = _check_text(row["surface"], row["lang"], where, problems)
+    if not _PLATFORM_ID.match(row["platform_id"]):
+        problems.append(f"{where}: bad platform_id {row['platform_id']!r}")
+        ok = False
+    term = Term("signal", "ecosystem_dependence", row["surface"], row["lang"], SURFACE_WEIGHT)
+    return (row["platform_id"], term) if ok else None
 
 
 def _char_pair(row: dict[str, str], where: str, problems: list[str]) -> tuple[str, str] | None:

@@ -102,3 +102,32 @@ def test_signals_bad_file_exits_2_naming_the_line(runner, fixture_data, tmp_path
 def test_queries_lists_every_query(runner):
     result = runner.invoke(cli, ["queries"])
     assert result.exit_code == 0 and "metric_series" in result.output and "signal_heatmap" in result.output
+
+
+def _gold_file(path, rows):
+    """A small labelled CSV in the gold format."""
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["id", "split", "lang", "platform_context", "text", "labels", "source_url", "note"])
+        writer.writerows(rows)
+    return path
+
+
+def test_eval_signals_reports_every_split_in_the_file(runner, tmp_path):
+    gold = _gold_file(tmp_path / "g.csv", [
+        ["a", "train", "en", "alipay", "Alipay launched an AI assistant.", "ai_assistant:alipay:neutral", "", ""],
+        ["b", "dev", "en", "market", "The weather was fine.", "", "", ""],
+    ])
+    result = runner.invoke(cli, ["eval-signals", str(gold)])
+    assert result.exit_code == 0, result.output
+    assert "== split: train ==" in result.output and "== split: dev ==" in result.output
+    assert "== split: test ==" not in result.output
+    train = result.output.split("== split: dev ==")[0]
+    assert "ai_assistant                    1    0    0  1.000  1.000  1.000" in train
+
+
+def test_eval_signals_unknown_split_exits_2(runner, tmp_path):
+    gold = _gold_file(tmp_path / "g.csv", [["a", "dev", "en", "market", "Nothing here.", "", "", ""]])
+    result = runner.invoke(cli, ["eval-signals", str(gold), "--split", "test"])
+    assert result.exit_code == 2
+    assert "no rows with split 'test'" in result.output

@@ -53,6 +53,13 @@ CASES = [
     ("微信支付并未向商户发放任何设备补贴。", None, set()),
     ("支付宝并没有加入社交功能。", None, set()),
     ("拉卡拉并未受到监管处罚。", None, set()),
+    # a clause negation also denies its theme's words before it; a phrase negation ("without") does not
+    ("Regulators have never fined JD Pay.", None, set()),
+    ("WeChat Pay was not among the payment firms penalised in the central bank's latest enforcement round.", None,
+     set()),
+    ("截至发稿，监管部门未对多多支付作出任何处罚决定。", None, set()),
+    ("Alipay tried to win traffic through AI without considering how AI could serve payments.", None,
+     {("ai_assistant", "alipay"), ("traffic_focus", "alipay")}),
     # hard negatives: same words, other worlds
     ("Turn off the tap water before you leave.", None, set()),
     ("We were stuck in a traffic jam for an hour.", None, set()),
@@ -61,6 +68,18 @@ CASES = [
     ("河水流量在暴雨后明显增加。", None, set()),
     ("这篇散文的内容很感人。", None, set()),
     ("Alibaba owns a third of Ant Group.", None, set()),
+    # theme words count only in a sentence about payments: a platform, a platform's text or a domain word
+    ("The city will subsidize bus fares for pensioners next year.", None, set()),
+    ("Students complained about the long queues in the cafeteria.", None, set()),
+    ("他轻轻碰一下门铃，屋里没人应答。", None, set()),
+    ("交警对违章停放的车辆开出了罚单。", None, set()),
+    ("Merchants complained about rising transaction fees.", None, {("user_experience_complaints", "market")}),
+    ("顾客轻轻碰一下就能完成付款。", None, {("touchless_subsidy", "market")}),
+    # a group's shopping app with a rival's payment is about walled gardens; a roll-call of companies is not
+    ("Taobao now allows users to pay with WeChat Pay.", None, {("ecosystem_dependence", "wechat_pay")}),
+    ("在京东上购物时，可以跳转至微信支付进行结算。", None, {("ecosystem_dependence", "wechat_pay")}),
+    ("Taobao said Alipay remains its default checkout.", None, set()),
+    ("Recently, WeChat Pay, Alipay, JD.com, and UnionPay have launched new products.", None, set()),
     # attribution without a named platform
     ("Subsidies for tap-to-pay terminals keep growing.", "wechat_pay", {("touchless_subsidy", "wechat_pay")}),
     ("Subsidies for tap-to-pay terminals keep growing.", None, {("touchless_subsidy", "market")}),

@@ -64,3 +64,22 @@ def test_missing_column_is_reported(tmp_path) -> None:
     with pytest.raises(InputError) as info:
         load_lexicon(folder)
     assert info.value.problems == [f"{folder / 'polarity.csv'}:1: missing column(s) kind, weight"]
+
+
+def test_commerce_surfaces_map_to_their_group_and_are_matchable() -> None:
+    lexicon = load_lexicon(LEXICON_DIR)
+    assert lexicon.surfaces["taobao"] == "alipay"
+    assert lexicon.surfaces["京东"] == "jd_pay"
+    eco_terms = {t.text.lower() for t in lexicon.signals if t.label == "ecosystem_dependence"}
+    assert set(lexicon.surfaces) <= eco_terms  # the automaton must find every surface
+
+
+def test_bad_surface_row_is_reported(tmp_path) -> None:
+    folder = tmp_path / "lexicon"
+    shutil.copytree(LEXICON_DIR, folder)
+    with (folder / "commerce_surfaces.csv").open("a", encoding="utf-8") as fh:
+        fh.write("Not An Id,Shop,en\n")
+    lines = (folder / "commerce_surfaces.csv").read_text(encoding="utf-8").count("\n")
+    with pytest.raises(InputError) as info:
+        load_lexicon(folder)
+    assert info.value.problems == [f"{folder / 'commerce_surfaces.csv'}:{lines}: bad platform_id 'Not An Id'"]
