@@ -124,16 +124,12 @@ class Extractor:
                 themes = self._themes(signals, negated)
                 if named and "ecosystem_dependence" in themes:
                     self._cross_surfaces(themes["ecosystem_dependence"], named)
-                if themes:
+                if themes and not (named or context != MARKET):
                     # Theme words are everyday words too ("rivals", "subsidy", 抱怨, 碰一下): they count only in a
                     # sentence about payments, i.e. one naming a platform, in a platform's text or with a domain word.
-                    if named or context != MARKET:
-                        in_domain = True
-                    else:
-                        if domain is None:
-                            domain = [(s, e) for s, e, t in self.domain_matcher.find(body) if t.kind == "domain"]
-                        in_domain = any(start <= s and e <= end for s, e in domain)
-                    if not in_domain:
+                    if domain is None:
+                        domain = [(s, e) for s, e, t in self.domain_matcher.find(body) if t.kind == "domain"]
+                    if not any(start <= s and e <= end for s, e in domain):
                         themes = {}
                 if themes:
                     self._sentence_hits(sentence, found, named, context, negated, signals, polar, themes, hits)
