@@ -144,7 +144,7 @@ with hit_summary as (
            count(*) as hits,
            string_agg(distinct signal, ', ' order by signal) as signals,
            string_agg(distinct platform_id, ', ' order by platform_id) as platforms,
-           list(distinct platform_id) as platform_ids
+           list(distinct platform_id order by platform_id) as platform_ids
     from signal_hits
     group by article_id
 )
