@@ -4,6 +4,14 @@ import streamlit as st
 
 from paylens.article_view import escape_markdown, highlighted_markdown
 from paylens.charts.signals import SIGNAL_LABELS
+from paylens.charts.tables import (
+    ARTICLES_PER_PAGE,
+    article_label,
+    articles_table,
+    page_count,
+    page_span,
+    rows_caption,
+)
 from paylens.ui.filters import sync_url, url_choice
 from paylens.ui.frame import page_filters
 from paylens.ui.store import run
@@ -15,20 +23,29 @@ st.title("Articles")
 st.caption("The news and opinion corpus behind the signals. Text is shown as written, escaped, never as HTML.")
 
 corpus = run("articles_list", f.params())
-corpus["date"] = corpus["date"].astype(str).str[:10].replace({"NaT": "undated", "None": "undated"})
+page = "1"
 if corpus.empty:
     empty_state("No articles in this date range.")
+    shown = articles_table(corpus)
 else:
-    st.dataframe(corpus[["date", "title", "publisher", "lang", "hits", "signals", "url"]], hide_index=True,
-                 width="stretch", column_config={
-                     "date": "Date", "title": st.column_config.TextColumn("Title", width="large"),
-                     "publisher": "Publisher", "lang": "Lang", "hits": st.column_config.NumberColumn("Hits"),
-                     "signals": "Signals", "url": st.column_config.LinkColumn("Source", display_text="open")})
-download_csv(corpus, "articles", f)
+    pages = [str(n) for n in range(1, page_count(len(corpus), ARTICLES_PER_PAGE) + 1)]
+    pick, note = st.columns([1, 4], vertical_alignment="center")
+    page = url_choice("Page", "page", pages, "1", where=pick, format_func=lambda p: f"Page {p} of {len(pages)}",
+                      label_visibility="collapsed", disabled=len(pages) == 1)
+    start, stop = page_span(int(page), len(corpus), ARTICLES_PER_PAGE)
+    note.caption(f"{rows_caption(start, stop, len(corpus))}, newest first. Download CSV gives all of them.")
+    shown = articles_table(corpus, start, stop)
+    st.dataframe(shown.drop(columns=["article_id", "label"]), hide_index=True, width="stretch", column_config={
+        "date": "Date", "title": st.column_config.TextColumn("Title", width="large"),
+        "publisher": "Publisher", "lang": "Lang", "hits": st.column_config.NumberColumn("Hits"),
+        "signals": "Signals", "url": st.column_config.LinkColumn("Source", display_text="open")})
+download_csv(corpus, "articles", f, help=f"All {len(corpus):,} articles in these filters, not only this page")
 
 st.subheader("Read an article")
-titles = dict(zip(corpus["article_id"], corpus["date"] + " · " + corpus["title"], strict=True))
-article_id = url_choice("Article", "article", list(titles), None, format_func=lambda a: titles.get(a, a))
+labels = dict(zip(shown["article_id"], shown["label"], strict=True))
+article_id = url_choice("Article", "article", list(labels), None, also_valid=set(corpus["article_id"]),
+                        format_func=lambda a: labels.get(a) or article_label(corpus, a),
+                        help="The articles on the table's page (and the one open, if it is on another).")
 if article_id:
     detail = run("article_detail", {"article_id": article_id})
     hits = run("article_hits", {"article_id": article_id})
@@ -45,4 +62,4 @@ if article_id:
 
 st.subheader("Add articles")
 upload_box()
-sync_url(f, {"article": article_id or ""})
+sync_url(f, {"page": page if page != "1" else "", "article": article_id or ""})

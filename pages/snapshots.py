@@ -6,7 +6,7 @@ from paylens.config import settings
 from paylens.snapshot import CHARTS
 from paylens.ui.filters import sync_url
 from paylens.ui.frame import page_filters
-from paylens.ui.snapshot import snapshot_bytes
+from paylens.ui.snapshot import snapshot_data
 from paylens.ui.widgets import file_name
 
 f = page_filters()
@@ -19,11 +19,12 @@ choices = {k: st.session_state.get(f"v_{k}") for k in ("metric", "signal", "plat
 params = {**f.params(), "categories": list(f.event_categories), **{k: v for k, v in choices.items() if v}}
 st.dataframe({"file": [c[0] for c in CHARTS], "page": [c[1] for c in CHARTS], "query": [c[2] for c in CHARTS]},
              hide_index=True, width="stretch", height=38 + 35 * len(CHARTS))
-bundle = snapshot_bytes(params, str(settings().data_dir))
-st.download_button("Download snapshot (.zip)", data=bundle, file_name=file_name("snapshot", f)[:-4] + ".zip",
-                   mime="application/zip", type="primary", icon=":material/folder_zip:", key="dl_snapshot")
+st.download_button("Download snapshot (.zip)", data=snapshot_data(params, str(settings().data_dir)),
+                   file_name=file_name("snapshot", f)[:-4] + ".zip", mime="application/zip", type="primary",
+                   icon=":material/folder_zip:", key="dl_snapshot", on_click="ignore")
 cli = " ".join(f"--param {k}={','.join(v) if isinstance(v, list) else v}" for k, v in params.items()
                if v not in ("", []))
-st.caption(f"{len(bundle):,} bytes. The same bundle from the command line:")
+st.caption(f"{len(CHARTS)} CSV files and manifest.json, built when you click (a few seconds on a large store). "
+           "The same bundle from the command line:")
 st.code(f"paylens snapshot {cli} --out snapshot.zip", language="bash")
 sync_url(f)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -32,3 +33,13 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
     buf = io.StringIO()
     safe_frame(df).to_csv(buf, index=False, lineterminator="\n")
     return buf.getvalue().encode("utf-8-sig")
+
+
+def deferred_csv(df: pd.DataFrame) -> Callable[[], bytes]:
+    """A zero-argument function returning `to_csv_bytes(df)` for the rows df holds now.
+
+    For `st.download_button(data=...)`, which calls it only when the button is clicked. The frame is
+    a shallow copy: with pandas' copy-on-write a later change to df by the caller does not reach it.
+    """
+    frame = df.copy(deep=False)
+    return lambda: to_csv_bytes(frame)

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from paylens.cli.main import cli
 from paylens.config import settings
-from paylens.csv_export import neutralise, safe_frame, to_csv_bytes
+from paylens.csv_export import deferred_csv, neutralise, safe_frame, to_csv_bytes
 from paylens.store.build import build
 from paylens.store.metrics_csv import COLUMNS
 
@@ -74,6 +74,16 @@ def test_csv_bytes_quote_formulas_and_leave_numbers_bare():
     assert lines[2] == "'=cmd|' /C calc'!A0,,plain,7.25,1e-07,3,False,2021-02-03,2"
     for row in csv.reader(io.StringIO(text)):
         assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) and not _is_number(cell) for cell in row)
+
+
+def test_deferred_csv_builds_the_same_bytes_on_call_from_the_rows_as_they_were():
+    df = frame()
+    make = deferred_csv(df)
+    assert callable(make)
+    df["platform_id"] = "changed later by the page"  # must not reach the download
+    df.loc[0, "value"] = 99.0
+    assert make() == to_csv_bytes(frame())
+    assert make() == make()  # clicking twice gives the same file
 
 
 def _is_number(cell: str) -> bool:

@@ -60,3 +60,40 @@ def share_cards(df: pd.DataFrame, limit: int = 8) -> list[dict[str, str | None]]
                       "delta": f"{row.period}" + (f" · {delta}" if delta else ""),
                       "help": f"{row.period} · {row.source_publisher} · {row.confidence}"})
     return cards
+
+
+ARTICLES_PER_PAGE = 200
+ARTICLE_COLUMNS = ["article_id", "date", "title", "publisher", "lang", "hits", "signals", "url"]
+
+
+def page_count(total: int, size: int) -> int:
+    """Pages of `size` rows needed for `total` rows (at least one, so an empty list still has a page 1)."""
+    return max(1, -(-total // size))
+
+
+def page_span(page: int, total: int, size: int) -> tuple[int, int]:
+    """0-based [start, stop) of 1-based page `page`, clamped to the pages that exist."""
+    page = min(max(page, 1), page_count(total, size))
+    start = (page - 1) * size
+    return start, min(start + size, total)
+
+
+def rows_caption(start: int, stop: int, total: int) -> str:
+    """'rows 201–400 of 70,707' for the span page_span gave."""
+    return f"rows {start + 1:,}–{stop:,} of {total:,}" if total else "no rows"
+
+
+def articles_table(df: pd.DataFrame, start: int = 0, stop: int | None = None) -> pd.DataFrame:
+    """Rows start..stop of the article list as shown: dates as text (missing ones 'undated'), a label per article."""
+    rows = df.iloc[start:stop]
+    day = rows["date"]
+    text = day.dt.strftime("%Y-%m-%d") if pd.api.types.is_datetime64_any_dtype(day) else day.astype("string").str[:10]
+    dates = text.fillna("undated")
+    out = rows[ARTICLE_COLUMNS].assign(date=dates)
+    return out.assign(label=out["date"] + " · " + out["title"].fillna("(untitled)"))
+
+
+def article_label(df: pd.DataFrame, article_id: str) -> str:
+    """'2024-06-01 · Title' of one article of the list (the id itself if the list lacks it)."""
+    row = articles_table(df[df["article_id"] == article_id])
+    return row["label"].iloc[0] if len(row) else article_id

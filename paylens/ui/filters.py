@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -133,19 +133,26 @@ def sync_url(f: Filters, page_params: dict[str, str] | None = None) -> None:
 
 
 def url_choice(label: str, param: str, options: Sequence[str], default: str | None,
-               format_func: Callable[[str], str] = str, where=None, **kwargs) -> str | None:
-    """A selectbox whose value starts from the URL (if valid) and is remembered across pages."""
+               format_func: Callable[[str], str] = str, where=None, also_valid: Collection[str] = (),
+               **kwargs) -> str | None:
+    """A selectbox whose value starts from the URL (if valid) and is remembered across pages.
+
+    `also_valid`: values accepted from the URL or from memory besides `options` (say every article while
+    `options` lists one page of them); such a value, once chosen, is offered first so it stays selected.
+    """
     key, wkey = f"v_{param}", f"w_{param}"
     options = list(options)
     if key not in st.session_state:
         wanted = initial(param)
-        if wanted and wanted not in options:
+        if wanted and wanted not in options and wanted not in also_valid:
             notice(f"Ignored unknown {param}={wanted!r} in the link.")
             wanted = None
         st.session_state[key] = wanted or default
+    current = st.session_state[key]
+    if current and current not in options and current in also_valid:
+        options.insert(0, current)
     if not options:
         return None
-    current = st.session_state[key]
     if current not in options:
         current = default if default in options else options[0]
     # Widget state is dropped when its page is left; restore it from the remembered value.

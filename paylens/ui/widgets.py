@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from paylens.csv_export import to_csv_bytes
+from paylens.csv_export import deferred_csv
 from paylens.ui.filters import Filters
 
 SOURCE_COLUMNS = {"source_url": "url", "url": "url"}
@@ -20,11 +20,16 @@ def file_name(stem: str, f: Filters, extra: str = "") -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", name)[:180] + ".csv"
 
 
-def download_csv(df: pd.DataFrame, stem: str, f: Filters, extra: str = "", key: str | None = None) -> None:
-    """A Download CSV button with exactly these rows (formula-safe)."""
-    st.download_button("Download CSV", data=to_csv_bytes(df), file_name=file_name(stem, f, extra),
+def download_csv(df: pd.DataFrame, stem: str, f: Filters, extra: str = "", key: str | None = None,
+                 help: str | None = None) -> None:
+    """A Download CSV button with exactly these rows (formula-safe), written only when it is clicked.
+
+    The CSV is built by `deferred_csv` on click (not on every rerun); clicking does not rerun the page.
+    """
+    st.download_button("Download CSV", data=deferred_csv(df), file_name=file_name(stem, f, extra),
                        mime="text/csv", key=key or f"dl_{stem}_{extra}", icon=":material/download:",
-                       disabled=df.empty, help=f"{len(df):,} rows, the ones behind this chart")
+                       on_click="ignore", disabled=df.empty,
+                       help=help or f"{len(df):,} rows, the ones behind this chart")
 
 
 def sources(df: pd.DataFrame, key: str) -> None:

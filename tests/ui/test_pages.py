@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
+import zipfile
+
 import duckdb
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from paylens import queries
+from paylens.charts import tables
 from paylens.config import PROJECT_ROOT
+from paylens.csv_export import to_csv_bytes
+from paylens.snapshot import CHARTS
 
 PAGES = {
     "pages/overview.py": 1,
@@ -23,7 +33,7 @@ def app(fixture_store, fixture_data, monkeypatch):
     monkeypatch.setenv("PAYLENS_DB", str(fixture_store))
     monkeypatch.setenv("PAYLENS_DATA", str(fixture_data))
 
-    def make(page: str | None = None, **params: str) -> AppTest:
+    def make(page: str | None = None, /, **params: str) -> AppTest:
         at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
         for k, v in params.items():
             at.query_params[k] = v
@@ -114,3 +124,145 @@ def test_article_reader_escapes_markup(app, fixture_store):
     assert _problems(at) == []
     assert at.selectbox(key="w_article").value == article_id
     assert any(":orange-background[" in m.value for m in at.markdown)
+
+
+# ------------------------------------------------------------------------------------------ downloads
+# Download buttons get a zero-argument function (st.download_button runs it only on click), so AppTest
+# cannot read their bytes from the element. `downloads` records what each button was given, by key, and
+# the tests call it as Streamlit would on a click, then compare with the named query run directly.
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, dict]:
+    seen: dict[str, dict] = {}
+    real = st.download_button
+
+    def spy(label, data, *args, **kwargs):
+        seen[kwargs["key"]] = {"label": label, "data": data, **kwargs}
+        return real(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", spy)
+    return seen
+
+
+def _deferred(at: AppTest) -> dict[str, bool]:
+    """Per download button on the page: True when its file is generated on click (no bytes sent)."""
+    return {b.proto.id: bool(b.proto.deferred_file_id) and not b.proto.url for b in at.get("download_button")}
+
+
+def test_metrics_csv_is_built_on_click_with_exactly_the_charted_rows(app, downloads, fixture_store):
+    metric = "market_share_third_party_mobile_payment_analysys"
+    at = app("pages/metrics.py", competitors="alipay,jd_pay", metric=metric,
+             **{"from": "2016-01-01", "to": "2020-12-31"})
+    assert _problems(at) == []
+    assert _deferred(at) and all(_deferred(at).values()), "every download is generated on click"
+    button = downloads[f"dl_metric_series_{metric}"]
+    assert callable(button["data"]) and not button["disabled"]
+    assert button["file_name"] == f"paylens_metric_series_{metric}_alipay-jd_pay_2016-01-01_2020-12-31.csv"
+    con = duckdb.connect(str(fixture_store), read_only=True)
+    rows = queries.run(con, "metric_series", {"competitors": "alipay,jd_pay", "from": "2016-01-01",
+                                              "to": "2020-12-31", "metric": metric})
+    assert not rows.empty
+    assert button["data"]() == to_csv_bytes(rows)
+
+
+def test_empty_frame_gives_a_disabled_button_with_nothing_to_generate():
+    def script():
+        from datetime import date
+
+        import pandas as pd
+
+        from paylens.ui.filters import Filters
+        from paylens.ui.widgets import download_csv
+
+        f = Filters(["alipay"], date(2020, 1, 1), date(2020, 12, 31))
+        download_csv(pd.DataFrame({"a": [1]}), "full", f)
+        download_csv(pd.DataFrame({"a": []}), "empty", f)
+
+    at = AppTest.from_function(script).run()
+    full, empty = at.get("download_button")
+    assert not full.proto.disabled and full.proto.deferred_file_id
+    assert empty.proto.disabled and not empty.proto.deferred_file_id and not empty.proto.url
+
+
+def test_snapshot_zip_is_built_only_on_click_and_verifies(app, downloads, monkeypatch):
+    import paylens.ui.snapshot as ui_snapshot
+
+    builds = []
+    real_build = ui_snapshot.build_bundle
+    monkeypatch.setattr(ui_snapshot, "build_bundle", lambda *a, **k: builds.append(a) or real_build(*a, **k))
+    at = app("pages/snapshots.py", competitors="alipay,jd_pay", **{"from": "2016-01-01", "to": "2020-12-31"})
+    assert _problems(at) == []
+    assert builds == [], "rendering the page must not build the bundle"
+    assert all(_deferred(at).values())
+    assert not any("bytes" in c.value for c in at.caption)
+    assert any(f"{len(CHARTS)} CSV files" in c.value for c in at.caption)
+    button = downloads["dl_snapshot"]
+    assert button["file_name"] == "paylens_snapshot_alipay-jd_pay_2016-01-01_2020-12-31.zip"
+
+    data = button["data"]()  # what a click runs
+    assert len(builds) == 1
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        files = {n: zf.read(n) for n in zf.namelist() if n != "manifest.json"}
+    assert {e["file"] for e in manifest["queries"]} == set(files) == {c[0] for c in CHARTS}
+    for entry in manifest["queries"]:
+        assert hashlib.sha256(files[entry["file"]]).hexdigest() == entry["sha256"]
+    filters = manifest["filters"]
+    assert (filters["competitors"], filters["from"], filters["to"]) == ("alipay,jd_pay", "2016-01-01", "2020-12-31")
+
+
+# ------------------------------------------------------------------------------------------ articles paging
+
+
+@pytest.fixture
+def two_per_page(monkeypatch):
+    """Two articles per page, so the tiny fixture corpus spans several pages (the page imports it each run)."""
+    monkeypatch.setattr(tables, "ARTICLES_PER_PAGE", 2)
+    return 2
+
+
+def _corpus(fixture_store):
+    con = duckdb.connect(str(fixture_store), read_only=True)
+    return queries.run(con, "articles_list", {})
+
+
+def test_articles_table_shows_one_page_and_the_csv_all_rows(app, downloads, two_per_page, fixture_store):
+    corpus = _corpus(fixture_store)
+    total = len(corpus)
+    assert total > 2 * two_per_page - 1, "the fixture corpus should span at least two pages"
+    at = app("pages/articles.py", competitors="", page="2")
+    assert _problems(at) == []
+    assert at.selectbox(key="w_page").value == "2"
+    assert len(at.selectbox(key="w_page").options) == -(-total // two_per_page)
+    stop = min(4, total)
+    assert any(f"rows 3–{stop} of {total}" in c.value for c in at.caption)
+    table = at.dataframe[0].value
+    assert list(table["title"]) == list(corpus["title"].iloc[2:stop])
+    assert _qp(at, "page") == "2"
+    # the reader offers the articles of this page
+    assert at.selectbox(key="w_article").options == list(tables.articles_table(corpus, 2, stop)["label"])
+    assert at.selectbox(key="w_article").value == corpus["article_id"].iloc[2]
+    button = downloads["dl_articles_"]
+    assert "not only this page" in button["help"]
+    assert button["data"]() == to_csv_bytes(corpus), "Download CSV gives the whole filtered list"
+
+
+def test_an_article_linked_from_another_page_stays_open(app, two_per_page, fixture_store):
+    corpus = _corpus(fixture_store)
+    last = str(corpus["article_id"].iloc[-1])
+    at = app("pages/articles.py", competitors="", article=last)
+    assert _problems(at) == []
+    assert at.selectbox(key="w_page").value == "1"
+    assert at.selectbox(key="w_article").value == last
+    at.selectbox(key="w_page").set_value("2").run()
+    assert at.selectbox(key="w_article").value == last, "turning pages keeps the article being read"
+
+
+@pytest.mark.parametrize("bad", ["0", "abc", "999"])
+def test_invalid_page_in_the_link_is_dropped_with_a_notice(app, two_per_page, bad):
+    at = app("pages/articles.py", competitors="", page=bad)
+    assert _problems(at) == []
+    assert at.selectbox(key="w_page").value == "1"
+    assert any(f"page={bad!r}" in w.value for w in at.warning)
+    assert "page" not in at.query_params, "page 1 is the default and stays out of the URL"
