@@ -19,6 +19,9 @@ MIN_SCORE = 0.5
 CROSS_SURFACE_WEIGHT = 0.6  # "Taobao now accepts WeChat Pay": a group's shopping app with a rival's payment
 CONTEXT_FACTOR = 0.9  # a hit attributed from context rather than a named platform
 NEGATION_REACH = 10  # gap tokens a full-strength negation reaches forward (English word 2, CJK char 1)
+_NEGATING = frozenset(("negation", "denial"))
+# A denial ("denied reports that ...", 予以否认) covers its whole sentence up to a contrast.
+_CONTRAST = re.compile(r"\b(?:but|however|yet|although|though)\b|但|却|卻|然而")
 _CLAUSE_BREAK = re.compile(r"[,;:，；：]|\b(?:but|however|yet|while|although|though)\b|但|却|卻|而是|然而")
 _GAP_TOKEN = re.compile(r"[A-Za-z0-9]+|[\u3400-\u9fff]")
 _NOTHING: frozenset[int] = frozenset()
@@ -106,7 +109,7 @@ class Extractor:
                     named[label] = named[label] + 1 if label in named else 1
                 else:  # polarity
                     polar.append((i, match[0], match[1], term))
-                    if term.label == "negation":
+                    if term.label in _NEGATING:
                         has_negation = True
             if signals:
                 if named:
@@ -177,7 +180,7 @@ class Extractor:
             if label == "hedge":
                 if term.weight < hedge:
                     hedge = term.weight
-            elif label != "negation":
+            elif label not in _NEGATING:
                 value = term.weight if label == "positive" else -term.weight
                 polar.append((start, end, -value if i in negated else value))
         owners = _owners(found, polar) if len(named) > 1 else None
@@ -313,11 +316,18 @@ def _negated(sentence: Sentence, matches: list[Match]) -> set[int]:
     term names a theme (a signal term) it also governs every other signal term in reach,
     so "did not hand merchants any device subsidies" denies the subsidy theme. A clause negation
     (not a phrase one like "without") also denies its themes' words before it in the clause
-    ("Regulators have never fined JD Pay").
+    ("Regulators have never fined JD Pay"). A denial ("denied reports that", 予以否认) governs
+    every content term of its sentence up to a contrast ("but", 但).
     """
     negated: set[int] = set()
     for i, (neg_start, neg_end, term) in enumerate(matches):
-        if term.label != "negation" or term.kind != "polarity":
+        if term.kind != "polarity" or term.label not in _NEGATING:
+            continue
+        if term.label == "denial":
+            for j, (start, end, other) in enumerate(matches):
+                if _is_content(other) and not _CONTRAST.search(
+                        _between(sentence, min(end, neg_start), max(start, neg_end))):
+                    negated.add(j)
             continue
         reach = NEGATION_REACH * term.weight
         target = -1
@@ -349,7 +359,12 @@ def _negated(sentence: Sentence, matches: list[Match]) -> set[int]:
 
 def _same_clause(sentence: Sentence, start: int, end: int) -> bool:
     """True when no clause break lies in body[start:end]."""
-    return not _CLAUSE_BREAK.search(sentence.text[start - sentence.start:end - sentence.start])
+    return not _CLAUSE_BREAK.search(_between(sentence, start, end))
+
+
+def _between(sentence: Sentence, start: int, end: int) -> str:
+    """The sentence's text between two body offsets."""
+    return sentence.text[start - sentence.start:end - sentence.start]
 
 
 def _is_content(term: Term) -> bool:

@@ -58,6 +58,10 @@ CASES = [
     ("WeChat Pay was not among the payment firms penalised in the central bank's latest enforcement round.", None,
      set()),
     ("截至发稿，监管部门未对多多支付作出任何处罚决定。", None, set()),
+    # a denial covers its whole sentence up to a contrast
+    ("UnionPay denied reports that it would add a short-video channel to its app.", None, set()),
+    ("对于“支付宝将补贴小店”的说法，蚂蚁集团予以否认。", None, set()),
+    ("JD Pay denied any wrongdoing, but regulators fined it last week.", None, {("regulatory_pressure", "jd_pay")}),
     ("Alipay tried to win traffic through AI without considering how AI could serve payments.", None,
      {("ai_assistant", "alipay"), ("traffic_focus", "alipay")}),
     # hard negatives: same words, other worlds
