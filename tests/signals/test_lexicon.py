@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -41,19 +42,25 @@ def test_parent_groups_are_not_aliases() -> None:
         assert parent not in aliases
 
 
-def test_bad_rows_are_reported_with_file_and_line(tmp_path) -> None:
+def _problems_after_appending(tmp_path, name: str, rows: str) -> tuple[Path, int, list[str]]:
+    """Copy the real lexicon, append rows to one file; (that file, its last line number, load problems)."""
     folder = tmp_path / "lexicon"
     shutil.copytree(LEXICON_DIR, folder)
-    with (folder / "signals.csv").open("a", encoding="utf-8") as fh:
-        fh.write("no_such_signal,en,foo,0.5\nai_assistant,fr,bar,0.5\nai_assistant,en,baz,2\n")
-    lines = (folder / "signals.csv").read_text(encoding="utf-8").count("\n")
+    path = folder / name
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(rows)
     with pytest.raises(InputError) as info:
         load_lexicon(folder)
-    problems = info.value.problems
+    return path, path.read_text(encoding="utf-8").count("\n"), info.value.problems
+
+
+def test_bad_rows_are_reported_with_file_and_line(tmp_path) -> None:
+    path, lines, problems = _problems_after_appending(
+        tmp_path, "signals.csv", "no_such_signal,en,foo,0.5\nai_assistant,fr,bar,0.5\nai_assistant,en,baz,2\n")
     assert problems == [
-        f"{folder / 'signals.csv'}:{lines - 2}: unknown signal 'no_such_signal'",
-        f"{folder / 'signals.csv'}:{lines - 1}: lang must be one of en, zh, not 'fr'",
-        f"{folder / 'signals.csv'}:{lines}: weight must be a number in (0, 1], not '2'",
+        f"{path}:{lines - 2}: unknown signal 'no_such_signal'",
+        f"{path}:{lines - 1}: lang must be one of en, zh, not 'fr'",
+        f"{path}:{lines}: weight must be a number in (0, 1], not '2'",
     ]
 
 
@@ -75,11 +82,5 @@ def test_commerce_surfaces_map_to_their_group_and_are_matchable() -> None:
 
 
 def test_bad_surface_row_is_reported(tmp_path) -> None:
-    folder = tmp_path / "lexicon"
-    shutil.copytree(LEXICON_DIR, folder)
-    with (folder / "commerce_surfaces.csv").open("a", encoding="utf-8") as fh:
-        fh.write("Not An Id,Shop,en\n")
-    lines = (folder / "commerce_surfaces.csv").read_text(encoding="utf-8").count("\n")
-    with pytest.raises(InputError) as info:
-        load_lexicon(folder)
-    assert info.value.problems == [f"{folder / 'commerce_surfaces.csv'}:{lines}: bad platform_id 'Not An Id'"]
+    path, lines, problems = _problems_after_appending(tmp_path, "commerce_surfaces.csv", "Not An Id,Shop,en\n")
+    assert problems == [f"{path}:{lines}: bad platform_id 'Not An Id'"]
