@@ -1,0 +1,39 @@
+"""Regression floors on the tuning data: the gold train split and the three development sets.
+
+These sets were used to tune the lexicon (data/lexicon/README.md), so their scores say nothing about
+generalisation; the held-out figure is in test_gold.py. Each floor sits just under the measured micro F1
+so a change that quietly breaks extraction fails here with the per-signal table.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from paylens.config import PROJECT_ROOT
+from paylens.signals.evaluate import evaluate, format_report, load_gold
+from paylens.signals.extract import Extractor
+
+DATA = PROJECT_ROOT / "tests" / "data"
+
+# (file, split, floor): measured 0.908, 0.723, 0.871, 0.861 on 2026-11-25
+FLOORS = [
+    ("signals_gold.csv", "train", 0.90),
+    ("signals_dev.csv", "dev", 0.71),
+    ("signals_dev2.csv", "dev2", 0.86),
+    ("signals_dev3.csv", "dev3", 0.85),
+]
+
+
+@pytest.mark.parametrize(("name", "split", "floor"), FLOORS)
+def test_tuning_set_floor(extractor: Extractor, name: str, split: str, floor: float) -> None:
+    rows = load_gold(DATA / name)
+    report = evaluate(rows, extractor, split)
+    assert report.rows >= 150
+    assert report.micro.f1 >= floor, format_report(report)
+
+
+@pytest.mark.parametrize("name", ["signals_dev.csv", "signals_dev2.csv", "signals_dev3.csv"])
+def test_dev_sets_share_no_text_with_the_gold_set(name: str) -> None:
+    gold = {" ".join(r.text.split()) for r in load_gold(DATA / "signals_gold.csv")}
+    dev = [" ".join(r.text.split()) for r in load_gold(DATA / name)]
+    assert not [t for t in dev if t in gold]
