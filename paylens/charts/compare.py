@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from paylens.charts.layout import empty_figure, finish
-from paylens.charts.metrics import series_trace
+from paylens.charts.metrics import series_props
 from paylens.charts.palette import colour
 from paylens.charts.text import esc, wrap
 from paylens.units import axis_title
@@ -17,33 +17,52 @@ from paylens.units import axis_title
 MAX_PANELS = 12
 
 
+def charted_metrics(df: pd.DataFrame) -> list[str]:
+    """The metrics that get a panel: the first MAX_PANELS in the query's order (headline first)."""
+    return list(df["metric"].unique()[:MAX_PANELS])
+
+
+def _axis(n: int) -> str:
+    return "" if n == 1 else str(n)
+
+
 def shared_metrics_figure(df: pd.DataFrame, title: str = "") -> go.Figure:
-    """One panel per shared metric (headline first), both platforms in their colours."""
+    """One panel per shared metric (headline first), both platforms in their colours.
+
+    Only the charted metrics' rows are touched: the query may return many more series (all of them go
+    to the CSV), but the figure slices out its MAX_PANELS metrics once and builds nothing for the rest.
+    """
     if df.empty:
         return empty_figure("No metric series has values for both platforms in these dates.")
-    metrics = list(dict.fromkeys(df["metric"]))[:MAX_PANELS]
-    labels = df.drop_duplicates("metric").set_index("metric")["metric_label"]
+    metrics = charted_metrics(df)
+    charted = df[df["metric"].isin(metrics)]
+    parts = dict(tuple(charted.groupby("metric", sort=False)))
+    labels = {m: parts[m]["metric_label"].iloc[0] for m in metrics}
     cols = 2 if len(metrics) > 1 else 1
     rows = math.ceil(len(metrics) / cols)
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=[esc(labels[m]) for m in metrics],
                         vertical_spacing=min(0.12, 0.5 / rows), horizontal_spacing=0.08)
+    traces: list[dict] = []
+    axes: dict[str, dict] = {}
     seen: set[str] = set()
     for i, metric in enumerate(metrics):
-        r, c = i // cols + 1, i % cols + 1
-        part = df[df["metric"] == metric]
+        # Panel i sits at row i // cols, column i % cols; make_subplots numbers its axes row by row.
+        n = _axis(i + 1)
+        part = parts[metric]
         joined = part["research_firm"].notna().all()
         for pid, series in part.groupby("platform_id", sort=True):
-            fig.add_trace(series_trace(series.sort_values("period_end"), joined, pid not in seen, size=7),
-                          row=r, col=c)
+            traces.append({**series_props(series.sort_values("period_end"), joined, pid not in seen, size=7),
+                           "xaxis": f"x{n}", "yaxis": f"y{n}"})
             seen.add(pid)
-        fig.update_yaxes(title_text=axis_title(part["unit"].iloc[0]), row=r, col=c, rangemode="tozero",
-                         title_font={"size": 11})
-        first, last = pd.to_datetime(part["period_end"]).min(), pd.to_datetime(part["period_end"]).max()
+        axes[f"yaxis{n}"] = {"title": {"text": axis_title(part["unit"].iloc[0]), "font": {"size": 11}},
+                             "rangemode": "tozero"}
+        ends = part["period_end"]
+        first, last = pd.Timestamp(ends.min()), pd.Timestamp(ends.max())
         if last - first < pd.Timedelta(days=120):
             # One date only: give the axis a year around it instead of millisecond ticks.
-            fig.update_xaxes(range=[first - pd.Timedelta(days=200), last + pd.Timedelta(days=200)],
-                             row=r, col=c)
-    fig.update_layout(height=max(360, 300 * rows))
+            axes[f"xaxis{n}"] = {"range": [first - pd.Timedelta(days=200), last + pd.Timedelta(days=200)]}
+    fig.add_traces(traces)  # one validation pass for all traces, not one per add_trace
+    fig.update_layout(axes, height=max(360, 300 * rows))
     finish(fig, title)
     # Subplot titles sit where the shared legend would: move the legend above them.
     fig.update_layout(legend={"x": 1.0, "xanchor": "right", "y": 1.0 + 70 / fig.layout.height,

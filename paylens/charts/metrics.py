@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -16,12 +17,29 @@ HOVER = ("<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]}: <b>%{cus
          "Source: %{customdata[4]} (%{customdata[5]})<br>Confidence: %{customdata[6]}<extra></extra>")
 
 
+def _esc_column(values: pd.Series, missing: str | None = None) -> list[str]:
+    """Escaped text of a column, each distinct value escaped once (a series repeats its publisher, dates)."""
+    raw = values.to_numpy(dtype=object, na_value=None)
+    if missing is not None:
+        raw = [missing if v is None or v == "" else v for v in raw]
+    cache: dict[object, str] = {}
+    return [cache[v] if v in cache else cache.setdefault(v, esc(v)) for v in raw]
+
+
 def hover_data(df: pd.DataFrame) -> list[tuple]:
+    """Per row: platform, platform (zh), period, formatted value, publisher, source date, confidence."""
+    n = len(df)
+    if n == 0:
+        return []
+    values = df["value"].to_numpy(dtype=object, na_value=None)
+    units = df["unit"].to_numpy(dtype=object, na_value=None)
+    unit = units[0]
+    formatted = ([format_value(v, unit) for v in values] if (units == unit).all()
+                 else [format_value(v, u) for v, u in zip(values, units, strict=True)])
     return list(zip(
-        df["platform"].map(esc), df["platform_zh"].fillna("").map(esc), df["period"].map(esc),
-        [format_value(v, u) for v, u in zip(df["value"], df["unit"], strict=True)],
-        df["source_publisher"].map(esc), df["source_date"].fillna("n.d.").replace("", "n.d.").map(esc),
-        df["confidence"], strict=True,
+        _esc_column(df["platform"]), _esc_column(df["platform_zh"].fillna("")), _esc_column(df["period"]),
+        formatted, _esc_column(df["source_publisher"]), _esc_column(df["source_date"], missing="n.d."),
+        df["confidence"].to_numpy(dtype=object, na_value=None).tolist(), strict=True,
     ))
 
 
@@ -34,34 +52,57 @@ def gap_breaks(ends: pd.Series) -> list[bool]:
     return [bool(d > 1.6 * usual) if pd.notna(d) else False for d in days]
 
 
-def with_gaps(series: pd.DataFrame) -> tuple[list, list, list]:
+def _objects(items: list) -> np.ndarray:
+    """A 1-d object array of exactly these items (tuples stay tuples): plotly validates it as one array."""
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out
+
+
+def _ends(series: pd.DataFrame) -> list:
+    """period_end as the ISO text plotly's JSON encoder writes for each date (same JSON, cheaper to copy)."""
+    return [None if v is None or v is pd.NaT else v.isoformat() if hasattr(v, "isoformat") else v
+            for v in series["period_end"]]
+
+
+def with_gaps(series: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """x, y and hover data with a None inserted at each gap: a line never bridges missing periods."""
-    xs, ys, cds = [], [], []
-    for brk, x, y, cd in zip(gap_breaks(series["period_end"]), series["period_end"], series["value"],
-                             hover_data(series), strict=True):
-        if brk:
-            xs.append(None)
-            ys.append(None)
-            cds.append(None)
-        xs.append(x)
-        ys.append(y)
-        cds.append(cd)
-    return xs, ys, cds
+    xs = _ends(series)
+    ys = series["value"].tolist()
+    cds = hover_data(series)
+    for i in reversed([i for i, brk in enumerate(gap_breaks(series["period_end"])) if brk]):
+        xs.insert(i, None)
+        ys.insert(i, None)
+        cds.insert(i, None)
+    return _objects(xs), _objects(ys), _objects(cds)
+
+
+def series_props(series: pd.DataFrame, joined: bool, showlegend: bool, size: int = 9) -> dict:
+    """A scatter trace as a plain dict (validated once, by whoever builds the figure).
+
+    One platform's points of one series in its colour, marker shape by confidence, gaps left open. The
+    columns go in as object arrays, which plotly's validator takes whole instead of walking nested lists.
+    """
+    pid = str(series["platform_id"].iloc[0])
+    if joined:
+        xs, ys, cds = with_gaps(series)
+    else:
+        xs, ys, cds = _objects(_ends(series)), _objects(series["value"].tolist()), _objects(hover_data(series))
+    symbols = _objects([CONFIDENCE_SYMBOLS.get(c[6], "circle") if c else "circle" for c in cds])
+    return {
+        "type": "scatter", "x": xs, "y": ys, "name": esc(series["platform"].iloc[0]), "connectgaps": False,
+        "legendgroup": pid, "showlegend": showlegend, "mode": "lines+markers" if joined else "markers",
+        "line": {"color": colour(pid), "dash": dash(pid), "width": 2.5 if size > 8 else 2},
+        "marker": {"color": colour(pid), "size": size, "symbol": symbols},
+        "customdata": cds, "hovertemplate": HOVER,
+    }
 
 
 def series_trace(series: pd.DataFrame, joined: bool, showlegend: bool, size: int = 9) -> go.Scatter:
     """One platform's points of one series in its colour, marker shape by confidence, gaps left open."""
-    pid = str(series["platform_id"].iloc[0])
-    xs, ys, cds = with_gaps(series) if joined else (
-        list(series["period_end"]), list(series["value"]), hover_data(series))
-    return go.Scatter(
-        x=xs, y=ys, name=esc(series["platform"].iloc[0]), connectgaps=False,
-        legendgroup=pid, showlegend=showlegend, mode="lines+markers" if joined else "markers",
-        line={"color": colour(pid), "dash": dash(pid), "width": 2.5 if size > 8 else 2},
-        marker={"color": colour(pid), "size": size,
-                "symbol": [CONFIDENCE_SYMBOLS.get(c[6], "circle") if c else "circle" for c in cds]},
-        customdata=cds, hovertemplate=HOVER,
-    )
+    props = series_props(series, joined, showlegend, size)
+    del props["type"]
+    return go.Scatter(**props)
 
 
 def metric_figure(df: pd.DataFrame, events: pd.DataFrame | None = None, title: str = "") -> go.Figure:

@@ -132,3 +132,59 @@ def test_compare_panels_also_break_lines_at_missing_periods():
     df["headline"] = True
     fig = shared_metrics_figure(df)
     assert [list(t.y).count(None) for t in fig.data] == [1, 1]
+
+
+def shared_frame(n_metrics: int) -> pd.DataFrame:
+    """n shared metrics for alipay and wechat_pay, in the query's order (metric, platform, period_end)."""
+    parts = []
+    for k in range(n_metrics):
+        part = series([(pid, q, 10 * k + i) for pid in ("alipay", "wechat_pay") for i, q in enumerate(QUARTERS)])
+        part["metric"], part["metric_label"], part["headline"] = f"m{k:02d}", f"M{k}", k == 0
+        part["platform"] = part["platform_id"]
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def test_compare_builds_traces_only_for_the_charted_metrics(monkeypatch):
+    import paylens.charts.compare as compare
+
+    built, real = [], compare.series_props
+    monkeypatch.setattr(compare, "series_props",
+                        lambda s, *a, **k: built.append(s["metric"].iloc[0]) or real(s, *a, **k))
+    fig = compare.shared_metrics_figure(shared_frame(compare.MAX_PANELS + 3))
+    charted = [f"m{k:02d}" for k in range(compare.MAX_PANELS)]
+    assert compare.charted_metrics(shared_frame(compare.MAX_PANELS + 3)) == charted
+    assert sorted(set(built)) == charted and len(built) == 2 * compare.MAX_PANELS
+    assert [a.text for a in fig.layout.annotations] == [f"M{k}" for k in range(compare.MAX_PANELS)]
+    # Panel k holds metric k's two series, on its own axes, each platform in the legend once.
+    assert [(t.xaxis, t.yaxis) for t in fig.data[:4]] == [("x", "y"), ("x", "y"), ("x2", "y2"), ("x2", "y2")]
+    assert [t.name for t in fig.data if t.showlegend] == ["alipay", "wechat_pay"]
+
+
+def test_compare_traces_carry_exactly_the_real_rows():
+    df = shared_frame(3)
+    df.loc[1, "confidence"] = "approximate"
+    df.loc[2, "confidence"] = "secondary"
+    fig = shared_metrics_figure(df)
+    for trace in fig.data:
+        metric = f"m{int(trace.xaxis[1:] or 1) - 1:02d}"
+        rows = df[(df["metric"] == metric) & (df["platform_id"] == trace.legendgroup)].sort_values("period_end")
+        points = [(x, y) for x, y in zip(trace.x, trace.y, strict=True) if y is not None]
+        assert [pd.Timestamp(x) for x, _ in points] == list(rows["period_end"])  # no invented or averaged point
+        assert [y for _, y in points] == list(rows["value"])
+        assert [x is None for x in trace.x] == [y is None for y in trace.y]  # gaps in x, y and hover alike
+        assert [cd is None for cd in trace.customdata] == [y is None for y in trace.y]
+    first = fig.data[0]
+    assert list(first.marker.symbol[:3]) == ["circle", "circle-open", "diamond"]  # shape shows confidence
+
+
+def test_compare_hover_is_escaped_and_other_publishers_stay_unjoined():
+    df = shared_frame(1)
+    df["source_publisher"] = "<img src=x onerror=alert(1)>"
+    df["metric_label"] = "<b>M</b>"
+    df["research_firm"] = None
+    fig = shared_metrics_figure(df)
+    assert {t.mode for t in fig.data} == {"markers"}
+    assert fig.data[0].customdata[0][4] == "&lt;img src=x onerror=alert(1)&gt;"
+    assert fig.layout.annotations[0].text == "&lt;b&gt;M&lt;/b&gt;"
+    assert "<img" not in str(fig.to_plotly_json())
