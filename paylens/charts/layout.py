@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+TOP_LEGEND_CHARS = 100  # about what one legend row above a full-width chart holds (characters)
+LEGEND_ENTRY_CHARS = 5  # the symbol and the gap each entry takes, in characters
 FONT = "Noto Sans, Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
 
 
 def finish(fig: go.Figure, title: str = "") -> go.Figure:
     """Common look: title, legend on top, unified font with CJK fallbacks, readable hover."""
-    # Charts with an event lane carry many legend entries: a column on the right keeps the title clear.
-    side_legend = any(getattr(t, "legendgroup", None) == "events" for t in fig.data)
+    # Charts with an event lane or many entries would wrap a top legend over the title: use a column on the right.
+    names = [str(t.name or "") for t in fig.data if getattr(t, "showlegend", None) is not False]
+    top_width = sum(len(name) + LEGEND_ENTRY_CHARS for name in names)
+    side_legend = top_width > TOP_LEGEND_CHARS or any(getattr(t, "legendgroup", None) == "events" for t in fig.data)
     legend = ({"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1, "yanchor": "top", "font": {"size": 11}}
               if side_legend else {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0})
     fig.update_layout(

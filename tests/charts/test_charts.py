@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+import plotly.graph_objects as go
 
 from paylens.charts.compare import shared_metrics_figure, timeline_figure
 from paylens.charts.coverage import coverage_figure
@@ -188,3 +189,13 @@ def test_compare_hover_is_escaped_and_other_publishers_stay_unjoined():
     assert fig.data[0].customdata[0][4] == "&lt;img src=x onerror=alert(1)&gt;"
     assert fig.layout.annotations[0].text == "&lt;b&gt;M&lt;/b&gt;"
     assert "<img" not in str(fig.to_plotly_json())
+
+
+def test_finish_moves_a_long_legend_beside_the_chart() -> None:
+    from paylens.charts.layout import finish
+
+    short = finish(go.Figure([go.Bar(name="Alipay", x=[1], y=[1]), go.Bar(name="WeChat Pay", x=[1], y=[2])]), "t")
+    assert short.layout.legend.orientation == "h"
+    names = [f"{p} · {s}" for p in ("Alipay", "WeChat Pay") for s in ("negative", "neutral", "positive")]
+    long = finish(go.Figure([go.Bar(name=n, x=[1], y=[1]) for n in names]), "t")
+    assert long.layout.legend.orientation == "v" and long.layout.legend.x > 1  # beside, not over the title
