@@ -127,7 +127,7 @@ class Extractor:
                 themes = self._themes(signals, negated)
                 if named and "ecosystem_dependence" in themes:
                     self._cross_surfaces(themes["ecosystem_dependence"], named)
-                if themes and not (named or context != MARKET):
+                if themes and not named and context == MARKET:
                     # Theme words are everyday words too ("rivals", "subsidy", 抱怨, 碰一下): they count only in a
                     # sentence about payments, i.e. one naming a platform, in a platform's text or with a domain word.
                     if domain is None:
@@ -159,14 +159,12 @@ class Extractor:
         Only for one group's apps and at most two named platforms: a longer roll-call of companies
         ("Alibaba, Tencent, JD.com and Pinduoduo") is a list, not one platform opening to another.
         """
-        owners = {self._surfaces[text.lower()]: text for text in words if text.lower() in self._surfaces}
-        if len(owners) != 1 or len(named) > 2:
+        owners = {self._surfaces[text.lower()] for text in words if text.lower() in self._surfaces}
+        if len(owners) != 1 or len(named) > 2 or all(platform in owners for platform in named):
             return
-        owner = next(iter(owners))
-        if any(platform != owner for platform in named):
-            for text in words:
-                if text.lower() in self._surfaces:
-                    words[text] = CROSS_SURFACE_WEIGHT
+        for text in words:
+            if text.lower() in self._surfaces:
+                words[text] = CROSS_SURFACE_WEIGHT
 
     def _sentence_hits(self, sentence: Sentence, found: list[Match], named: dict[str, int], context: str,
                        negated: set[int] | frozenset[int], signals: list[tuple[int, Term]],

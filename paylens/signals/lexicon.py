@@ -114,9 +114,7 @@ def _load(path: Path, required: tuple[str, ...], build: Callable[[dict[str, str]
 def _alias(row: dict[str, str], where: str, problems: list[str]) -> Term | None:
     """A platform alias row."""
     ok = _check_text(row["alias"], row["lang"], where, problems)
-    if not _PLATFORM_ID.match(row["platform_id"]):
-        problems.append(f"{where}: bad platform_id {row['platform_id']!r}")
-        ok = False
+    ok = _check_platform(row["platform_id"], where, problems) and ok
     case = row.get("case") or "any"
     if case not in CASE_MODES:
         problems.append(f"{where}: case must be one of {', '.join(CASE_MODES)}, not {case!r}")
@@ -174,9 +172,7 @@ def _parent(row: dict[str, str], where: str, problems: list[str]) -> tuple[str, 
 def _surface(row: dict[str, str], where: str, problems: list[str]) -> tuple[str, Term] | None:
     """A shopping app owned by a payment platform's group (Taobao -> alipay), as an ecosystem term."""
     ok = _check_text(row["surface"], row["lang"], where, problems)
-    if not _PLATFORM_ID.match(row["platform_id"]):
-        problems.append(f"{where}: bad platform_id {row['platform_id']!r}")
-        ok = False
+    ok = _check_platform(row["platform_id"], where, problems) and ok
     term = Term("signal", "ecosystem_dependence", row["surface"], row["lang"], SURFACE_WEIGHT)
     return (row["platform_id"], term) if ok else None
 
@@ -206,6 +202,14 @@ def _check_text(text: str, lang: str, where: str, problems: list[str]) -> bool:
         problems.append(f"{where}: lang must be one of {', '.join(LANGS)}, not {lang!r}")
         ok = False
     return ok
+
+
+def _check_platform(platform_id: str, where: str, problems: list[str]) -> bool:
+    """A platform id must look like one (lowercase, digits, underscores)."""
+    if _PLATFORM_ID.match(platform_id):
+        return True
+    problems.append(f"{where}: bad platform_id {platform_id!r}")
+    return False
 
 
 def _weight(value: str, where: str, problems: list[str]) -> float | None:
