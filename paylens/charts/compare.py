@@ -23,6 +23,7 @@ def charted_metrics(df: pd.DataFrame) -> list[str]:
 
 
 def _axis(n: int) -> str:
+    """Plotly's suffix for the n-th subplot's axes ("" for the first, "2", "3", ...)."""
     return "" if n == 1 else str(n)
 
 
