@@ -74,6 +74,7 @@ class Extractor:
         self.domain_matcher = Matcher(lexicon.aliases + lexicon.domain + lexicon.masks, lexicon.traditional)
         self._stance = dict(lexicon.default_stance)
         self._surfaces = lexicon.surfaces
+        self._yields = lexicon.yields
         self._platforms: dict[tuple[str, ...] | str, tuple[str, ...]] = {}  # named platforms -> with parents
 
     @classmethod
@@ -188,14 +189,17 @@ class Extractor:
             platforms = self._platforms[key] = tuple(self._with_parents(named or [context]))
         factor = hedge if named else hedge * CONTEXT_FACTOR
         minimum = self.min_score
-        out = []
+        firing: dict[str, float] = {}
         for signal in sorted(themes):
             miss = 1.0
             for weight in themes[signal].values():
                 miss *= 1.0 - weight
-            strength = 1.0 - miss
-            if strength * hedge < minimum:
-                continue
+            if (1.0 - miss) * hedge >= minimum:
+                firing[signal] = 1.0 - miss
+        if len(firing) > 1 and self._yields:
+            _give_way(firing, themes, self._yields)
+        out = []
+        for signal, strength in firing.items():
             score = round(strength * factor, 3)
             default = self._stance[signal]
             if polar:
@@ -267,6 +271,18 @@ def _overall_platform(matches: list[Match]) -> str:
         if term.kind == "alias":
             counts[term.label] = counts.get(term.label, 0) + 1
     return max(counts, key=counts.__getitem__) if counts else MARKET
+
+
+def _give_way(firing: dict[str, float], themes: dict[str, dict[str, float]],
+              yields: dict[tuple[str, str], float]) -> None:
+    """Drop a signal that yields to another firing one when none of its own words reaches the bar.
+
+    Merchant words alone ("商户", "服务商", "for merchants") in a tap-payment subsidy or a price war name
+    the audience of that theme, not merchant enablement (yields.csv).
+    """
+    for (signal, other), bar in yields.items():
+        if signal in firing and other in firing and max(themes[signal].values()) < bar:
+            del firing[signal]
 
 
 def _owners(found: list[Match], polar: list[tuple[int, int, float]]) -> list[str]:

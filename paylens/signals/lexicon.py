@@ -22,6 +22,7 @@ STANCE_FILE = "signal_stance.csv"
 TRADITIONAL_FILE = "traditional_chars.csv"
 PARENTS_FILE = "platform_parents.csv"
 SURFACES_FILE = "commerce_surfaces.csv"
+YIELDS_FILE = "yields.csv"
 SURFACE_WEIGHT = 0.05  # a shopping app named alone says little; the extractor raises it when a rival's payment is named
 POLARITY_KINDS: tuple[str, ...] = ("positive", "negative", "negation", "denial", "hedge")
 CASE_MODES: tuple[str, ...] = ("any", "exact")
@@ -54,6 +55,8 @@ class Lexicon:
     traditional: dict[str, str]  # traditional character -> simplified, folded before matching
     parents: dict[str, str]  # AI product id -> the payment platform it belongs to
     surfaces: dict[str, str] = field(default_factory=dict)  # shopping app name (lowercase) -> its group's platform
+    # (signal, other signal) -> the word weight the first needs to stand beside the second in a sentence
+    yields: dict[tuple[str, str], float] = field(default_factory=dict)
 
     @property
     def terms(self) -> tuple[Term, ...]:
@@ -79,6 +82,7 @@ def load_lexicon(lexicon_dir: str | Path) -> Lexicon:
     traditional = _load(folder / TRADITIONAL_FILE, ("traditional", "simplified"), _char_pair, problems)
     parents = _load(folder / PARENTS_FILE, ("platform_id", "parent_platform_id"), _parent, problems)
     surfaces = _load(folder / SURFACES_FILE, ("platform_id", "surface", "lang"), _surface, problems)
+    yields = _load(folder / YIELDS_FILE, ("signal", "yields_to", "strong_at"), _yield, problems)
     if problems:
         raise InputError(problems)
     default_stance = {signal: "neutral" for signal in SIGNAL_IDS}
@@ -86,7 +90,7 @@ def load_lexicon(lexicon_dir: str | Path) -> Lexicon:
     listed = {(t.label, t.text.lower()) for t in signals}
     signals += [t for _, t in surfaces if (t.label, t.text.lower()) not in listed]  # the matcher must see them
     return Lexicon(tuple(aliases), tuple(signals), tuple(polarity), tuple(domain), tuple(masks), default_stance,
-                   dict(traditional), dict(parents), {t.text.lower(): pid for pid, t in surfaces})
+                   dict(traditional), dict(parents), {t.text.lower(): pid for pid, t in surfaces}, dict(yields))
 
 
 def _load(path: Path, required: tuple[str, ...], build: Callable[[dict[str, str], str, list[str]], T | None],
@@ -175,6 +179,20 @@ def _surface(row: dict[str, str], where: str, problems: list[str]) -> tuple[str,
     ok = _check_platform(row["platform_id"], where, problems) and ok
     term = Term("signal", "ecosystem_dependence", row["surface"], row["lang"], SURFACE_WEIGHT)
     return (row["platform_id"], term) if ok else None
+
+
+def _yield(row: dict[str, str], where: str, problems: list[str]) -> tuple[tuple[str, str], float] | None:
+    """A signal that gives way to another in its sentence unless one of its own words weighs >= strong_at."""
+    ok = True
+    for column in ("signal", "yields_to"):
+        if row[column] not in SIGNAL_IDS:
+            problems.append(f"{where}: unknown {column} {row[column]!r}")
+            ok = False
+    if ok and row["signal"] == row["yields_to"]:
+        problems.append(f"{where}: a signal cannot yield to itself")
+        ok = False
+    weight = _weight(row["strong_at"], where, problems)
+    return ((row["signal"], row["yields_to"]), weight) if ok and weight else None
 
 
 def _char_pair(row: dict[str, str], where: str, problems: list[str]) -> tuple[str, str] | None:

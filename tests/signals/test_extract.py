@@ -84,6 +84,20 @@ CASES = [
     ("在京东上购物时，可以跳转至微信支付进行结算。", None, {("ecosystem_dependence", "wechat_pay")}),
     ("Taobao said Alipay remains its default checkout.", None, set()),
     ("Recently, WeChat Pay, Alipay, JD.com, and UnionPay have launched new products.", None, set()),
+    # merchants named as the audience of a tap subsidy or a price war are not merchant enablement (yields.csv)...
+    ("支付宝“碰一下”在成都推出商户激活奖励，每台设备首月最高补贴50元。", None, {("touchless_subsidy", "alipay")}),
+    ("Price wars over merchant fees between Alipay and WeChat Pay have squeezed margins.", None,
+     {("competitive_threat", "alipay"), ("competitive_threat", "wechat_pay")}),
+    # ...but a merchant tool stated outright still is
+    ("支付宝向碰一下商户开放经营分析工具，并提供设备补贴。", None,
+     {("touchless_subsidy", "alipay"), ("b_end_empowerment", "alipay")}),
+    # everyday senses of AI product names and theme words
+    ("市博物馆新展出了一批银元宝和铜钱。", None, set()),
+    ("无锡惠山泥人“大阿福”是当地最有名的伴手礼。", None, set()),
+    ("Residents can now renew their driving licences online.", None, set()),
+    ("运营商宣布下调流量资费，用户每月多得10GB通用流量。", None, set()),
+    # a sentence calling the report false is a denial
+    ("微信支付回应称，网传“被罚”消息不实。", None, set()),
     # attribution without a named platform
     ("Subsidies for tap-to-pay terminals keep growing.", "wechat_pay", {("touchless_subsidy", "wechat_pay")}),
     ("Subsidies for tap-to-pay terminals keep growing.", None, {("touchless_subsidy", "market")}),

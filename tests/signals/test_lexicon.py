@@ -84,3 +84,20 @@ def test_commerce_surfaces_map_to_their_group_and_are_matchable() -> None:
 def test_bad_surface_row_is_reported(tmp_path) -> None:
     path, lines, problems = _problems_after_appending(tmp_path, "commerce_surfaces.csv", "Not An Id,Shop,en\n")
     assert problems == [f"{path}:{lines}: bad platform_id 'Not An Id'"]
+
+
+def test_yields_load_as_signal_pairs() -> None:
+    lexicon = load_lexicon(LEXICON_DIR)
+    assert lexicon.yields[("b_end_empowerment", "touchless_subsidy")] == 0.9
+    assert all(a in SIGNAL_IDS and b in SIGNAL_IDS and a != b for a, b in lexicon.yields)
+
+
+def test_bad_yield_rows_are_reported(tmp_path) -> None:
+    path, lines, problems = _problems_after_appending(
+        tmp_path, "yields.csv",
+        "no_such_signal,ai_assistant,0.9\nai_assistant,ai_assistant,0.9\nai_assistant,traffic_focus,2\n")
+    assert problems == [
+        f"{path}:{lines - 2}: unknown signal 'no_such_signal'",
+        f"{path}:{lines - 1}: a signal cannot yield to itself",
+        f"{path}:{lines}: weight must be a number in (0, 1], not '2'",
+    ]

@@ -1,4 +1,4 @@
-"""Regression floors on the tuning data: the gold train split and the three development sets.
+"""Regression floors on the tuning data: the gold train split and the development sets.
 
 These sets were used to tune the lexicon (data/lexicon/README.md), so their scores say nothing about
 generalisation; the held-out figure is in test_gold.py. Each floor sits just under the measured micro F1
@@ -15,13 +15,14 @@ from paylens.signals.extract import Extractor
 
 DATA = PROJECT_ROOT / "tests" / "data"
 
-# (file, split, floor): measured 0.908, 0.723, 0.871, 0.861, 0.876 on 2026-11-25
+# (file, split, floor): measured 0.908, 0.723, 0.877, 0.871, 0.893, 0.779 on 2026-11-25 (dev5: 0.727 on first sight)
 FLOORS = [
     ("signals_gold.csv", "train", 0.90),
     ("signals_dev.csv", "dev", 0.71),
-    ("signals_dev2.csv", "dev2", 0.86),
-    ("signals_dev3.csv", "dev3", 0.85),
-    ("signals_dev4.csv", "dev4", 0.86),
+    ("signals_dev2.csv", "dev2", 0.87),
+    ("signals_dev3.csv", "dev3", 0.86),
+    ("signals_dev4.csv", "dev4", 0.88),
+    ("signals_dev5.csv", "dev5", 0.77),
 ]
 
 
@@ -33,7 +34,7 @@ def test_tuning_set_floor(extractor: Extractor, name: str, split: str, floor: fl
     assert report.micro.f1 >= floor, format_report(report)
 
 
-@pytest.mark.parametrize("name", ["signals_dev.csv", "signals_dev2.csv", "signals_dev3.csv", "signals_dev4.csv"])
+@pytest.mark.parametrize("name", [name for name, _, _ in FLOORS if name != "signals_gold.csv"])
 def test_dev_sets_share_no_text_with_the_gold_set(name: str) -> None:
     gold = {" ".join(r.text.split()) for r in load_gold(DATA / "signals_gold.csv")}
     dev = [" ".join(r.text.split()) for r in load_gold(DATA / name)]
