@@ -96,6 +96,8 @@ CASES = [
     ("无锡惠山泥人“大阿福”是当地最有名的伴手礼。", None, set()),
     ("Residents can now renew their driving licences online.", None, set()),
     ("运营商宣布下调流量资费，用户每月多得10GB通用流量。", None, set()),
+    # a social network as the place users complain is not a social feature
+    ("有网友在社交平台上吐槽支付宝首页广告太多。", None, {("user_experience_complaints", "alipay")}),
     # a sentence calling the report false is a denial
     ("微信支付回应称，网传“被罚”消息不实。", None, set()),
     # attribution without a named platform
