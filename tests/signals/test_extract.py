@@ -131,6 +131,9 @@ def test_extract_cases(extractor: Extractor, text: str, default: str | None, exp
     ("Alipay's tap-to-pay rollout was not a success.", "touchless_subsidy", "alipay", "negative"),
     ("Alipay announced its tap-to-pay service.", "touchless_subsidy", "alipay", "neutral"),
     ("UnionPay offers SaaS tools to merchants.", "b_end_empowerment", "unionpay", "positive"),
+    # names, not judgements: the "payment success" page, partner merchants
+    ("京东支付在付款成功页加入了好友点评和晒单动态。", "social_content", "jd_pay", "neutral"),
+    ("微信支付推出刷掌付款，首批合作商户可免费获得设备。", "touchless_subsidy", "wechat_pay", "neutral"),
 ])
 def test_stance(extractor: Extractor, text: str, signal: str, platform: str, stance: str) -> None:
     hits = [h for h in extractor.extract(text) if h.signal == signal and h.platform == platform]
