@@ -15,7 +15,8 @@ from paylens.signals.extract import Extractor
 
 DATA = PROJECT_ROOT / "tests" / "data"
 
-# (file, split, floor): measured 0.908, 0.723, 0.877, 0.871, 0.893, 0.779 on 2026-11-25 (dev5: 0.727 on first sight)
+# (file, split, floor): measured 0.908, 0.723, 0.877, 0.871, 0.893, 0.779, 0.621 on 2026-11-25
+# (first sight, before tuning on them: dev5 0.727, dev6 0.621)
 FLOORS = [
     ("signals_gold.csv", "train", 0.90),
     ("signals_dev.csv", "dev", 0.71),
@@ -23,6 +24,7 @@ FLOORS = [
     ("signals_dev3.csv", "dev3", 0.86),
     ("signals_dev4.csv", "dev4", 0.88),
     ("signals_dev5.csv", "dev5", 0.77),
+    ("signals_dev6.csv", "dev6", 0.61),
 ]
 
 
