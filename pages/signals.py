@@ -44,7 +44,7 @@ platform = url_choice("Platform for evidence", "focus", ["", *f.competitors], ""
 
 st.subheader(f"{signal_label(signal)} over time")
 trend = run("signal_trend", {**f.params(), "signal": signal})
-st.plotly_chart(trend_figure(trend, events_for(f), "Articles per month showing the signal"), width="stretch",
+st.plotly_chart(trend_figure(trend, events_for(f), "Articles per {period} showing the signal"), width="stretch",
                 key="trend", config={"displaylogo": False})
 download_csv(trend, "signal_trend", f, signal, key="dl_trend")
 

@@ -85,7 +85,10 @@ def bucket(df: pd.DataFrame) -> tuple[pd.DataFrame, str]:
 
 
 def trend_figure(df: pd.DataFrame, events: pd.DataFrame | None = None, title: str = "") -> go.Figure:
-    """Articles showing the signal per month (or quarter/year over long spans), one bar per platform."""
+    """Articles showing the signal per month (or quarter/year over long spans), one bar per platform.
+
+    "{period}" in the title becomes the bucket actually drawn (month, quarter or year).
+    """
     if df.empty:
         return empty_figure("This signal has no hits for these platforms and dates.")
     df = df.assign(month=pd.to_datetime(df["month"]))
@@ -105,7 +108,7 @@ def trend_figure(df: pd.DataFrame, events: pd.DataFrame | None = None, title: st
     add_event_markers(fig, events_in_span(events, df["month"].min(), end))
     fig.update_layout(barmode="group", height=400, bargap=0.15,
                       yaxis={"title": f"articles per {label}", "rangemode": "tozero"})
-    return finish(fig, title)
+    return finish(fig, title.replace("{period}", label))
 
 
 STANCE_PATTERNS = {"positive": "", "neutral": ".", "negative": "x"}

@@ -6,6 +6,7 @@ from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
+import pytest
 
 from paylens.charts.compare import shared_metrics_figure, timeline_figure
 from paylens.charts.coverage import coverage_figure
@@ -199,3 +200,20 @@ def test_finish_moves_a_long_legend_beside_the_chart() -> None:
     names = [f"{p} · {s}" for p in ("Alipay", "WeChat Pay") for s in ("negative", "neutral", "positive")]
     long = finish(go.Figure([go.Bar(name=n, x=[1], y=[1]) for n in names]), "t")
     assert long.layout.legend.orientation == "v" and long.layout.legend.x > 1  # beside, not over the title
+
+
+def _trend_rows(months: list[str]) -> pd.DataFrame:
+    """A signal_trend-shaped frame with one article per month for alipay."""
+    return pd.DataFrame({"month": months, "platform_id": "alipay", "platform": "Alipay", "articles": 1, "hits": 1,
+                         "positive": 0, "negative": 1, "neutral": 0})
+
+
+@pytest.mark.parametrize(("months", "period"), [
+    (["2024-01-01", "2024-06-01"], "month"),
+    (["2022-01-01", "2025-06-01"], "quarter"),
+    (["2016-01-01", "2025-06-01"], "year"),
+])
+def test_trend_title_and_axis_name_the_bucket_drawn(months: list[str], period: str):
+    fig = trend_figure(_trend_rows(months), title="Articles per {period} showing the signal")
+    assert f"Articles per {period} showing the signal" in fig.layout.title.text
+    assert fig.layout.yaxis.title.text == f"articles per {period}"
