@@ -206,7 +206,7 @@ class Extractor:
                 # a theme with a built-in lean (complaints are negative) is judged by the words around it
                 spans = [(s, e) for s, e, t in found if t.kind == "signal" and t.label == signal] \
                     if default != "neutral" else ()
-                totals = _judgement(polar, owners, spans)
+                totals = _judgement(polar, owners, spans, 1.0 if default == "positive" else -1.0)
                 for platform in platforms:
                     value = totals.get(platform, totals.get("", 0.0))
                     stance = "positive" if value > 0 else "negative" if value < 0 else default
@@ -303,11 +303,16 @@ def _owners(found: list[Match], polar: list[tuple[int, int, float]]) -> list[str
 
 
 def _judgement(polar: list[tuple[int, int, float]], owners: list[str] | None,
-               theme: Sequence[tuple[int, int]]) -> dict[str, float]:
-    """Sum polar words per owner ("" when not split by platform), skipping the theme's own words."""
+               theme: Sequence[tuple[int, int]], lean: float = 0.0) -> dict[str, float]:
+    """Sum polar words per owner ("" when not split by platform).
+
+    A theme word that is also a polar word leaning the theme's default way (lean: +1 positive, -1 negative)
+    is skipped, as the default already says it; one leaning against it counts ("merchants complained" is
+    merchant enablement, judged negative).
+    """
     totals: dict[str, float] = {}
     for k, (start, end, value) in enumerate(polar):
-        if theme and _inside(start, end, theme):
+        if theme and value * lean > 0 and _inside(start, end, theme):
             continue
         owner = owners[k] if owners is not None else ""
         totals[owner] = totals.get(owner, 0.0) + value

@@ -77,7 +77,10 @@ CASES = [
     ("Students complained about the long queues in the cafeteria.", None, set()),
     ("他轻轻碰一下门铃，屋里没人应答。", None, set()),
     ("交警对违章停放的车辆开出了罚单。", None, set()),
-    ("Merchants complained about rising transaction fees.", None, {("user_experience_complaints", "market")}),
+    # users' annoyance is a complaint; a merchant's or developer's is about merchant enablement
+    ("Merchants complained about rising transaction fees.", None, {("b_end_empowerment", "market")}),
+    ("Users complained about rising transaction fees.", None, {("user_experience_complaints", "market")}),
+    ("有小程序开发者抱怨，微信支付的审核规则至今仍不清晰。", None, {("b_end_empowerment", "wechat_pay")}),
     ("顾客轻轻碰一下就能完成付款。", None, {("touchless_subsidy", "market")}),
     # a group's shopping app with a rival's payment is about walled gardens; a roll-call of companies is not
     ("Taobao now allows users to pay with WeChat Pay.", None, {("ecosystem_dependence", "wechat_pay")}),
@@ -131,6 +134,8 @@ def test_extract_cases(extractor: Extractor, text: str, default: str | None, exp
     ("Alipay's tap-to-pay rollout was not a success.", "touchless_subsidy", "alipay", "negative"),
     ("Alipay announced its tap-to-pay service.", "touchless_subsidy", "alipay", "neutral"),
     ("UnionPay offers SaaS tools to merchants.", "b_end_empowerment", "unionpay", "positive"),
+    ("商家抱怨京东支付的商户后台功能太少。", "b_end_empowerment", "jd_pay", "negative"),
+    ("Merchants complained that JD Pay's back office lacks basic tools.", "b_end_empowerment", "jd_pay", "negative"),
     # names, not judgements: the "payment success" page, partner merchants
     ("京东支付在付款成功页加入了好友点评和晒单动态。", "social_content", "jd_pay", "neutral"),
     ("微信支付推出刷掌付款，首批合作商户可免费获得设备。", "touchless_subsidy", "wechat_pay", "neutral"),
