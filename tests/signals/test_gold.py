@@ -1,10 +1,10 @@
-"""The held-out gold split: a floor under overall F1 and every signal's recall >= 0.60.
+"""The held-out gold split: overall F1 >= 0.80 and every signal's recall >= 0.60, as issue 4 asks.
 
-Issue 4 asks for held-out micro F1 >= 0.80. The extractor measures 0.796 (P 0.804, R 0.788) on the
-held-out 30% (0.778 before the 2026-11-25 changes, 0.792 after the first round), so that target is NOT met
-yet and the issue stays open. This test is the regression floor under the measured level (0.79); raise MIN_F1 to
-ISSUE_TARGET_F1 once the extractor reaches it. The tuning sets (train split, signals_dev*.csv) have their
-own floors in test_tuning_sets.py.
+Measured on the held-out 30% (2026-11-25): micro F1 0.804 (P 0.820, R 0.788; 82 TP, 18 FP, 22 FN), up from
+0.778 at the start of that day. The margin is two false positives, well inside the noise of 104 gold labels,
+and sets labelled by other annotators score lower (0.62-0.74 on signals_dev5-7 at first sight), so read this as
+a regression gate on the gold labeller's conventions, not as the extractor's accuracy on any text. The tuning
+sets (train split, signals_dev*.csv) have their own floors in test_tuning_sets.py.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from paylens.signals.taxonomy import SIGNAL_IDS
 
 GOLD = PROJECT_ROOT / "tests" / "data" / "signals_gold.csv"
 ISSUE_TARGET_F1 = 0.80
-MIN_F1 = 0.79  # measured 0.796; see the module docstring
+MIN_F1 = ISSUE_TARGET_F1  # measured 0.804; see the module docstring
 MIN_RECALL = 0.60
 
 

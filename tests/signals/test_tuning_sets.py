@@ -15,16 +15,18 @@ from paylens.signals.extract import Extractor
 
 DATA = PROJECT_ROOT / "tests" / "data"
 
-# (file, split, floor): measured 0.908, 0.723, 0.877, 0.871, 0.893, 0.779, 0.621 on 2026-11-25
+# (file, split, floor): measured 0.910, 0.723, 0.885, 0.882, 0.897, 0.794, 0.637 on 2026-11-25
 # (first sight, before tuning on them: dev5 0.727, dev6 0.621)
 FLOORS = [
     ("signals_gold.csv", "train", 0.90),
     ("signals_dev.csv", "dev", 0.71),
-    ("signals_dev2.csv", "dev2", 0.87),
-    ("signals_dev3.csv", "dev3", 0.86),
+    ("signals_dev2.csv", "dev2", 0.88),
+    ("signals_dev3.csv", "dev3", 0.87),
     ("signals_dev4.csv", "dev4", 0.88),
-    ("signals_dev5.csv", "dev5", 0.77),
-    ("signals_dev6.csv", "dev6", 0.61),
+    ("signals_dev5.csv", "dev5", 0.78),
+    ("signals_dev6.csv", "dev6", 0.62),
+    # reserve: measured (0.729 with the engine before the 2026-11-25 evening changes, 0.743 after), never tuned on
+    ("signals_dev7.csv", "dev7", 0.73),
 ]
 
 
