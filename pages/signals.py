@@ -4,6 +4,7 @@ import streamlit as st
 
 from paylens.charts.signals import (
     MODES,
+    NET_STANCE_NOTE,
     SIGNAL_LABELS,
     heatmap_figure,
     platform_of_row,
@@ -35,6 +36,8 @@ mode = url_choice("Colour by", "mode", list(MODES), "share", format_func=MODES.g
 heat = run("signal_heatmap", f.params())
 st.plotly_chart(heatmap_figure(heat, mode, f"{MODES[mode]} per platform and signal"), width="stretch",
                 key="heatmap", on_select="rerun", selection_mode="points", config={"displaylogo": False})
+if mode == "net":
+    st.caption(NET_STANCE_NOTE)
 download_csv(heat, "signal_heatmap", f, key="dl_heat")
 
 left, right = st.columns(2)

@@ -105,6 +105,13 @@ def test_signals_page_takes_signal_from_url(app):
     assert _problems(at) == []
     assert at.selectbox(key="w_signal").value == "ai_assistant"
     assert at.selectbox(key="w_mode").value == "net"
+    assert any(c.value.startswith("Net stance =") for c in at.caption)
+
+
+def test_signals_page_explains_net_stance_only_in_that_mode(app):
+    at = app("pages/signals.py", mode="share")
+    assert _problems(at) == []
+    assert not any(c.value.startswith("Net stance =") for c in at.caption)
 
 
 def test_compare_says_plainly_when_one_side_has_no_data(app, fixture_store):
