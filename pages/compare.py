@@ -3,7 +3,7 @@
 import streamlit as st
 
 from paylens.charts.compare import shared_metrics_figure, timeline_figure
-from paylens.charts.signals import profile_figure
+from paylens.charts.signals import STANCE_CAVEAT, profile_figure
 from paylens.ui.filters import platform_names, sync_url, url_choice
 from paylens.ui.frame import page_filters
 from paylens.ui.store import run
@@ -40,6 +40,7 @@ for side, pid in ((a, platform), (b, rival)):
     if pid not in set(profile["platform_id"]):
         empty_state(f"No article in the corpus shows a signal for {side} in these dates.")
 chart(profile_figure(profile, f"Hits per signal by stance (outlined: {a} first, then {b})"), "compare_profile")
+st.caption(STANCE_CAVEAT)
 download_csv(profile, "compare_signals", f, f"{platform}-vs-{rival}", key="dl_cmp_signals")
 
 st.subheader("Shared timeline")

@@ -24,10 +24,10 @@ SIGNAL_LABELS = {
 }
 MODES = {"share": "Share of articles", "net": "Net stance"}
 # Stance agreement with human labels on matched signals (2026-11-25): 0.545 held-out, 0.591 dev7, 0.616 tuning sets.
-NET_STANCE_NOTE = ("Net stance = (positive hits − negative hits) ÷ all hits, from −1 to +1. Stance is read from judging "
-                   "words near each hit (\"won praise\", 被诟病) and agrees with human labels only about 55–60% "
-                   "of the time, far less often than the signals themselves: use it to find sentences worth "
-                   "reading, not as a verdict.")
+STANCE_CAVEAT = ("Stance is read from judging words near each hit (\"won praise\", 被诟病) and agrees with human "
+                 "labels only about 55–60% of the time, far less often than the signals themselves: use it to find "
+                 "sentences worth reading, not as a verdict.")
+NET_STANCE_NOTE = "Net stance = (positive hits − negative hits) ÷ all hits, from −1 to +1. " + STANCE_CAVEAT
 
 
 def signal_label(signal: str) -> str:
