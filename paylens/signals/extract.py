@@ -194,8 +194,9 @@ class Extractor:
             miss = 1.0
             for weight in themes[signal].values():
                 miss *= 1.0 - weight
-            if (1.0 - miss) * hedge >= minimum:
-                firing[signal] = 1.0 - miss
+            strength = 1.0 - miss
+            if strength * hedge >= minimum:
+                firing[signal] = strength
         if len(firing) > 1 and self._yields:
             _give_way(firing, themes, self._yields)
         out = []
@@ -303,7 +304,7 @@ def _owners(found: list[Match], polar: list[tuple[int, int, float]]) -> list[str
 
 
 def _judgement(polar: list[tuple[int, int, float]], owners: list[str] | None,
-               theme: Sequence[tuple[int, int]], lean: float = 0.0) -> dict[str, float]:
+               theme: Sequence[tuple[int, int]], lean: float) -> dict[str, float]:
     """Sum polar words per owner ("" when not split by platform).
 
     A theme word that is also a polar word leaning the theme's default way (lean: +1 positive, -1 negative)
