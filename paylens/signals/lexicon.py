@@ -129,9 +129,7 @@ def _alias(row: dict[str, str], where: str, problems: list[str]) -> Term | None:
 def _signal(row: dict[str, str], where: str, problems: list[str]) -> Term | None:
     """A signal term row."""
     ok = _check_text(row["term"], row["lang"], where, problems)
-    if row["signal"] not in SIGNAL_IDS:
-        problems.append(f"{where}: unknown signal {row['signal']!r}")
-        ok = False
+    ok = _check_signal(row["signal"], where, problems) and ok
     weight = _weight(row["weight"], where, problems)
     return Term("signal", row["signal"], row["term"], row["lang"], weight) if ok and weight else None
 
@@ -154,10 +152,7 @@ def _domain(row: dict[str, str], where: str, problems: list[str]) -> Term | None
 
 def _stance(row: dict[str, str], where: str, problems: list[str]) -> tuple[str, str] | None:
     """A signal's default stance, used when a sentence carries no polar words."""
-    ok = True
-    if row["signal"] not in SIGNAL_IDS:
-        problems.append(f"{where}: unknown signal {row['signal']!r}")
-        ok = False
+    ok = _check_signal(row["signal"], where, problems)
     if row["default_stance"] not in STANCES:
         problems.append(f"{where}: default_stance must be one of {', '.join(STANCES)}, not {row['default_stance']!r}")
         ok = False
@@ -183,11 +178,8 @@ def _surface(row: dict[str, str], where: str, problems: list[str]) -> tuple[str,
 
 def _yield(row: dict[str, str], where: str, problems: list[str]) -> tuple[tuple[str, str], float] | None:
     """A signal that gives way to another in its sentence unless one of its own words weighs >= strong_at."""
-    ok = True
-    for column in ("signal", "yields_to"):
-        if row[column] not in SIGNAL_IDS:
-            problems.append(f"{where}: unknown {column} {row[column]!r}")
-            ok = False
+    ok = _check_signal(row["signal"], where, problems)
+    ok = _check_signal(row["yields_to"], where, problems, "yields_to") and ok
     if ok and row["signal"] == row["yields_to"]:
         problems.append(f"{where}: a signal cannot yield to itself")
         ok = False
@@ -220,6 +212,14 @@ def _check_text(text: str, lang: str, where: str, problems: list[str]) -> bool:
         problems.append(f"{where}: lang must be one of {', '.join(LANGS)}, not {lang!r}")
         ok = False
     return ok
+
+
+def _check_signal(signal: str, where: str, problems: list[str], column: str = "signal") -> bool:
+    """A signal id must be one of the taxonomy's."""
+    if signal in SIGNAL_IDS:
+        return True
+    problems.append(f"{where}: unknown {column} {signal!r}")
+    return False
 
 
 def _check_platform(platform_id: str, where: str, problems: list[str]) -> bool:
