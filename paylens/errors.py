@@ -31,5 +31,11 @@ class QueryError(PaylensError):
     exit_code = 2
 
 
+class QueryFailedError(QueryError):
+    """A named query with valid parameters failed in DuckDB (an old or damaged store): not bad input."""
+
+    exit_code = 1
+
+
 class StoreMissingError(PaylensError):
     """The DuckDB store has not been built yet."""

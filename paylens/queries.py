@@ -14,12 +14,15 @@ import pandas as pd
 import pyarrow as pa
 
 from paylens.config import QUERIES_DIR
-from paylens.errors import QueryError
+from paylens.errors import QueryError, QueryFailedError
 
 PARAM_RE = re.compile(r"\$([a-z_][a-z0-9_]*)")
 LIST_PARAMS = frozenset({"competitors", "categories", "signals"})
 DATE_PARAMS = frozenset({"from", "to"})
-INT_PARAMS = frozenset({"limit", "max_points"})
+# Integer parameters and their allowed range, checked when bound: DuckDB would fail on a negative LIMIT or
+# an out-of-range value with an exception that is no help to an analyst. max_points 0 means "no thinning".
+INT_RANGES: dict[str, tuple[int, int]] = {"limit": (1, 100_000), "max_points": (0, 1_000_000)}
+INT_PARAMS = frozenset(INT_RANGES)
 # Parameters an analyst may leave out: empty list means "all", the date range is open.
 DEFAULTS: dict[str, object] = {
     "competitors": [], "categories": [], "signals": [],
@@ -75,10 +78,16 @@ def coerce(name: str, value: object) -> object:
         except ValueError:
             raise QueryError(f"parameter {name}={value!r} is not a date (YYYY-MM-DD)") from None
     if name in INT_PARAMS:
-        try:
-            return int(str(value))
-        except ValueError:
-            raise QueryError(f"parameter {name}={value!r} is not an integer") from None
+        low, high = INT_RANGES[name]
+        text = str(value).strip()
+        # Plain ASCII digits only (int() also takes "1_000" and "١٢"), and no int() of a huge digit string.
+        digits = text[1:] if text[:1] in ("+", "-") else text
+        if not digits.isascii() or not digits.isdigit():
+            raise QueryError(f"parameter {name}={value!r} is not an integer (allowed: {low}..{high})")
+        number = int(text) if len(digits.lstrip("0")) <= 18 else None
+        if number is None or not low <= number <= high:
+            raise QueryError(f"parameter {name}={text[:30]} is out of range (allowed: {low}..{high})")
+        return number
     return "" if value is None else str(value)
 
 
@@ -107,6 +116,12 @@ def run(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, object] 
     cur = con.cursor()
     try:
         return to_frame(cur.execute(query.sql, bound))
+    except duckdb.Error as exc:
+        # Bound values are checked above, so this is a store that does not fit the query (an old or
+        # damaged file): say which query failed and how to recover, not a DuckDB traceback.
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise QueryFailedError(f"query {name} failed: {first}; if the store is old or damaged, "
+                         f"run `paylens build` to rebuild it") from exc
     finally:
         cur.close()
 

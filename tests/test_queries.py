@@ -110,3 +110,36 @@ def test_articles_list_follows_the_competitors(con):
     hit_free = set(everything.loc[everything["hits"] == 0, "article_id"])
     for row in jd.itertuples():
         assert row.article_id in hit_free or "jd_pay" in row.platforms.split(", ")
+
+
+@pytest.mark.parametrize("name, value, message", [
+    ("limit", "99999999999999999999", "out of range"),
+    ("limit", "-1", "out of range"),
+    ("limit", "0", "out of range"),
+    ("limit", "1_000", "not an integer"),
+    ("limit", "٥", "not an integer"),
+    ("max_points", "-5", "out of range"),
+    ("max_points", "9" * 5000, "out of range"),
+])
+def test_integer_parameters_are_range_checked_when_bound(name, value, message):
+    query, required = ("signal_evidence", "signal") if name == "limit" else ("metric_series", "metric")
+    with pytest.raises(QueryError, match=message):
+        queries.bind(queries.get(query), {required: "x", name: value})
+
+
+def test_integer_parameters_in_range_are_bound_as_int():
+    bound = queries.bind(queries.get("signal_evidence"), {"signal": "x", "limit": " +25 "})
+    assert bound["limit"] == 25
+    low, high = queries.INT_RANGES["limit"]
+    assert queries.coerce("limit", str(high)) == high and queries.coerce("limit", low) == low
+
+
+def test_a_duckdb_error_inside_a_named_query_becomes_a_query_error(tmp_path):
+    """A store without the query's tables (old or damaged) fails with a message naming the query and the fix."""
+    con = duckdb.connect(str(tmp_path / "empty.duckdb"))
+    try:
+        with pytest.raises(QueryError, match=r"query platforms failed: .*run `paylens build`") as info:
+            queries.run(con, "platforms", {})
+    finally:
+        con.close()
+    assert info.value.exit_code == 1  # not the user's input: a store problem
