@@ -168,10 +168,20 @@ def export(query: str, params: tuple[str, ...], out: Path | None, db: Path | Non
     from paylens.store.reader import open_store
 
     bound = parse_params(params)
-    queries.bind(queries.get(query), bound)  # fail on bad parameters before touching the store
+    named = queries.get(query)
+    queries.bind(named, bound)  # fail on bad parameters before touching the store
+    thin = "max_points" in named.params
+    every_row = {**bound, "max_points": queries.INT_RANGES["max_points"][1]} if thin else bound
     con = open_store(settings(db_path=db).db_path)
     try:
-        data = to_csv_bytes(queries.run(con, query, bound))
+        # A CLI export gives every row unless asked to thin (--param max_points=N), and says when it thins.
+        frame = queries.run(con, query, bound if thin and "max_points" in bound else every_row)
+        if thin and "max_points" in bound:
+            total = len(queries.run(con, query, every_row))
+            if total > len(frame):
+                click.echo(f"note: thinned to {len(frame):,} of {total:,} rows (max_points={bound['max_points']}); "
+                           "leave out max_points for every row", err=True)
+        data = to_csv_bytes(frame)
     finally:
         con.close()
     if out is None:
@@ -179,6 +189,22 @@ def export(query: str, params: tuple[str, ...], out: Path | None, db: Path | Non
     else:
         out.write_bytes(data)
         click.echo(f"wrote {out}", err=True)
+
+
+def _check_snapshot_params(filters: dict[str, str]) -> None:
+    """Refuse a name no snapshot query takes, and bad values for the names they do take (exit 2)."""
+    from paylens import queries
+    from paylens.snapshot import CHARTS
+
+    taken = {param for _file, _page, name in CHARTS for param in queries.get(name).params}
+    unknown = sorted(set(filters) - taken)
+    if unknown:
+        raise InputError(f"--param {', '.join(unknown)}: no snapshot query takes "
+                         f"{'this name' if len(unknown) == 1 else 'these names'}; "
+                         f"known: {', '.join(sorted(taken))}")
+    for key, value in filters.items():
+        if value != "":
+            queries.coerce(key, value)  # a bad date or integer is bad input too
 
 
 @cli.command()
@@ -194,9 +220,11 @@ def snapshot(params: tuple[str, ...], out: Path, base_url: str, data_dir: Path |
     from paylens.store.reader import open_store
 
     cfg = settings(data_dir, db)
+    filters = parse_params(params)
+    _check_snapshot_params(filters)  # before touching the store
     con = open_store(cfg.db_path)
     try:
-        data = build_bundle(con, parse_params(params), cfg.data_dir, base_url)
+        data = build_bundle(con, filters, cfg.data_dir, base_url)
     finally:
         con.close()
     out.write_bytes(data)
