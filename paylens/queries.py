@@ -17,7 +17,7 @@ from paylens.config import QUERIES_DIR
 from paylens.errors import QueryError, QueryFailedError
 
 PARAM_RE = re.compile(r"\$([a-z_][a-z0-9_]*)")
-LIST_PARAMS = frozenset({"competitors", "categories", "signals"})
+LIST_PARAMS = frozenset({"competitors", "categories", "signals", "terms"})
 DATE_PARAMS = frozenset({"from", "to"})
 # Integer parameters and their allowed range, checked when bound: DuckDB would fail on a negative LIMIT or
 # an out-of-range value with an exception that is no help to an analyst. max_points 0 means "no thinning".
@@ -27,7 +27,7 @@ INT_PARAMS = frozenset(INT_RANGES)
 DEFAULTS: dict[str, object] = {
     "competitors": [], "categories": [], "signals": [],
     "from": date(1900, 1, 1), "to": date(2100, 12, 31), "limit": 500, "max_points": 300,
-    "platform": "", "signal": "", "stance": "", "article_id": "", "family": "", "q": "",
+    "platform": "", "signal": "", "stance": "", "article_id": "", "family": "", "q": "", "publisher": "",
 }
 
 
