@@ -96,8 +96,9 @@ def extract_hits(articles: list, lexicon_dir: Path) -> list[dict]:
     return rows
 
 
-def write_store(path: Path, frames: dict[str, pd.DataFrame], build_id: str, synthetic: bool = False) -> dict:
-    """Create a fresh store at path from the frames; return row counts."""
+def write_store(path: Path, frames: dict[str, pd.DataFrame], build_id: str, synthetic: bool = False,
+                lexicon_dir: Path | None = None) -> dict:
+    """Create a fresh store at path from the frames (and the search index, given the lexicon); return row counts."""
     con = duckdb.connect(str(path))
     try:
         con.execute(SCHEMA.read_text())
@@ -110,6 +111,10 @@ def write_store(path: Path, frames: dict[str, pd.DataFrame], build_id: str, synt
                 con.unregister("frame")
             counts[table] = len(frame)
         con.execute(AGGREGATES.read_text())
+        if lexicon_dir is not None:
+            from paylens.search.index import build_index
+
+            counts["search_docs"] = build_index(con, lexicon_dir)
         con.execute("insert into build_info values ($id, $at, $synthetic, $counts)",
                     {"id": build_id, "at": datetime.now(UTC).replace(tzinfo=None), "synthetic": synthetic,
                      "counts": json.dumps(counts, sort_keys=True)})
@@ -148,7 +153,7 @@ def build_locked(cfg: Settings) -> BuildResult:
     hits = extract_hits(src.articles, cfg.data_dir / "lexicon")
     tmp = db.with_name(f"{db.name}{TEMP_MARK}{os.getpid()}-{uuid.uuid4().hex[:8]}")
     try:
-        counts = write_store(tmp, _frames(src, hits), src.data_sha256)
+        counts = write_store(tmp, _frames(src, hits), src.data_sha256, lexicon_dir=cfg.data_dir / "lexicon")
         swap_in(tmp, db)
     finally:
         tmp.unlink(missing_ok=True)

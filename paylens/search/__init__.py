@@ -1,0 +1,1 @@
+"""Full-text search over article sentences and titles (EN and ZH), indexed at build time."""
