@@ -12,12 +12,14 @@ from urllib.parse import urlsplit
 from paylens.errors import InputError
 
 ARTICLE_MAX_BYTES = 2_000_000
-HEADER_KEYS = ("title", "url", "publisher", "date", "lang")
+HEADER_KEYS = ("title", "url", "publisher", "date", "lang", "fetched_at")  # fetched_at: set by `ingest URL`
 LANGS = ("en", "zh")
 CJK_SHARE_FOR_ZH = 0.20
 
 _BOM = b"\xef\xbb\xbf"
-_HEADER_LINE = re.compile(r"^([A-Za-z_]+)[ \t]*:[ \t]*(.*?)[ \t]*$")
+# A header line longer than this is refused (a title or URL is far shorter); parsing is linear anyway.
+HEADER_LINE_MAX_CHARS = 4_096
+_KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]")
 
@@ -35,6 +37,7 @@ class Article:
     body: str
     body_line: int
     sha256: str
+    fetched_at: str | None = None  # ISO 8601 UTC, when the article was fetched from its URL
 
 
 def parse_article(path: str | Path, name: str | None = None) -> Article:
@@ -73,6 +76,7 @@ def parse_article_bytes(data: bytes, name: str) -> Article:
         body=body,
         body_line=body_line,
         sha256=hashlib.sha256(body.encode("utf-8")).hexdigest(),
+        fetched_at=_value(fields, "fetched_at"),
     )
 
 
@@ -106,19 +110,23 @@ def _decode(data: bytes, name: str) -> str:
 
 def _parse_header(lines: list[str], name: str, problems: list[str]) -> tuple[dict[str, tuple[str, int]], int]:
     """Read header lines into {key: (value, line)}; return them and the body's first line index."""
-    first = _HEADER_LINE.match(lines[0])
-    if not first or first.group(1).lower() not in HEADER_KEYS:
+    first = header_field(lines[0])
+    if not first or first[0].lower() not in HEADER_KEYS:
         return {}, 0
     fields: dict[str, tuple[str, int]] = {}
     for idx, line in enumerate(lines):
         if not line.strip():
             return fields, idx + 1
         lineno = idx + 1
-        match = _HEADER_LINE.match(line)
+        if len(line) > HEADER_LINE_MAX_CHARS:
+            problems.append(f"{name}:{lineno}: header line is {len(line):,} characters; "
+                            f"the limit is {HEADER_LINE_MAX_CHARS:,}")
+            continue
+        match = header_field(line)
         if not match:
             problems.append(f"{name}:{lineno}: header line is not `key: value` (end the header with a blank line)")
             continue
-        key, value = match.group(1).lower(), match.group(2)
+        key, value = match[0].lower(), match[1]
         if key not in HEADER_KEYS:
             problems.append(f"{name}:{lineno}: unknown header key {key!r} (allowed: {', '.join(HEADER_KEYS)})")
         elif key in fields:
@@ -133,6 +141,19 @@ def _parse_header(lines: list[str], name: str, problems: list[str]) -> tuple[dic
     return fields, len(lines)
 
 
+def header_field(line: str) -> tuple[str, str] | None:
+    """(key, value) of a `key: value` header line, or None; blanks and tabs around both are dropped.
+
+    Split at the first ':' and strip, in time linear in the line (a regex such as
+    `[ \t]*(.*?)[ \t]*$` backtracks quadratically on a long run of spaces). The key is letters and '_'.
+    """
+    key, sep, value = line.partition(":")
+    key = key.rstrip(" \t")
+    if not sep or not key or not _KEY_CHARS.issuperset(key):
+        return None
+    return key, value.strip(" \t")
+
+
 def _check_value(key: str, value: str) -> str | None:
     """What is wrong with a date, url or lang value, or None."""
     if key == "date" and not _is_date(value):
@@ -141,9 +162,20 @@ def _check_value(key: str, value: str) -> str | None:
         parts = urlsplit(value)
         if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
             return f"url {value!r} must be an http:// or https:// address"
+    if key == "fetched_at" and not _is_timestamp(value):
+        return f"fetched_at {value!r} is not an ISO 8601 time such as 2025-01-31T08:00:00Z"
     if key == "lang" and value.lower() not in LANGS:
         return f"unknown lang {value!r} (allowed: {', '.join(LANGS)})"
     return None
+
+
+def _is_timestamp(value: str) -> bool:
+    """True for an ISO 8601 date-time with a UTC offset or Z."""
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return parsed.tzinfo is not None
 
 
 def _is_date(value: str) -> bool:

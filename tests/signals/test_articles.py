@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import time
 
 import pytest
 
 from paylens.errors import InputError
-from paylens.signals.articles import ARTICLE_MAX_BYTES, detect_lang, parse_article, parse_article_bytes
+from paylens.signals.articles import (
+    ARTICLE_MAX_BYTES,
+    HEADER_LINE_MAX_CHARS,
+    detect_lang,
+    header_field,
+    parse_article,
+    parse_article_bytes,
+)
 
 
 def problems(data: bytes, name: str = "a.txt") -> list[str]:
@@ -133,3 +141,63 @@ def test_seed_article_parses() -> None:
 
     art = parse_article(PROJECT_ROOT / "data" / "articles" / "2025-02-17-alipay-traffic-anxiety.txt")
     assert art.date == "2025-02-17" and art.lang == "en" and "touchless" in art.body
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("title: Alipay", ("title", "Alipay")),
+    ("title :\t Alipay  pushes \t", ("title", "Alipay  pushes")),
+    ("url: https://example.com/a:b", ("url", "https://example.com/a:b")),
+    ("title:", ("title", "")),
+    (" title: x", None),
+    ("ti tle: x", None),
+    ("no colon here", None),
+    (": value", None),
+    ("标题: x", None),
+])
+def test_header_field_splits_at_the_first_colon(line, expected) -> None:
+    assert header_field(line) == expected
+
+
+def test_header_line_longer_than_the_cap_is_refused_naming_file_and_line() -> None:
+    long_title = "title: a" + " " * HEADER_LINE_MAX_CHARS + "b"
+    found = problems(f"date: 2025-01-01\n{long_title}\n\nBody.".encode(), "long.txt")
+    assert found == [f"long.txt:2: header line is {len(long_title):,} characters; "
+                     f"the limit is {HEADER_LINE_MAX_CHARS:,}"]
+    just_fits = "title: " + "x" * (HEADER_LINE_MAX_CHARS - 7)
+    assert parse_article_bytes(f"{just_fits}\n\nBody.".encode(), "ok.txt").title == "x" * (HEADER_LINE_MAX_CHARS - 7)
+
+
+def _per_call(fn, loops: int, repeat: int = 3) -> float:
+    """Seconds per call: the best of a few runs of `loops` calls, the least disturbed by other work."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(loops):
+            fn()
+        best = min(best, (time.perf_counter() - start) / loops)
+    return best
+
+
+def _parse_quietly(data: bytes) -> None:
+    try:
+        parse_article_bytes(data, "spaces.txt")
+    except InputError:
+        pass  # refused as too long: fine, as long as refusing is quick
+
+
+def test_header_parse_time_grows_linearly_with_a_run_of_spaces() -> None:
+    """10x the spaces may cost about 10x the time, never the ~100x of a backtracking regex (issue 20).
+
+    A ratio of two timings on the same machine with a generous bound (40x), not an absolute time limit.
+    The old regex took ~2 s on the larger article (~100x the smaller), so there this fails in seconds.
+    """
+    small_article, large_article = (("title: a" + " " * n + "b\n\nBody text.").encode() for n in (2_000, 20_000))
+    small = _per_call(lambda: _parse_quietly(small_article), loops=20)
+    large = _per_call(lambda: _parse_quietly(large_article), loops=1)
+    assert large < 40 * max(small, 1e-6), (small, large)
+
+    small_line, large_line = ("title: a" + " " * n + "b" for n in (10_000, 100_000))
+    assert header_field(large_line) == ("title", "a" + " " * 100_000 + "b")
+    small = _per_call(lambda: header_field(small_line), loops=200)
+    large = _per_call(lambda: header_field(large_line), loops=20)
+    assert large < 40 * max(small, 1e-7), (small, large)
