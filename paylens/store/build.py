@@ -56,6 +56,13 @@ def untitled(body: str, limit: int = 90) -> str:
     return first if len(first) <= limit else first[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
 
 
+def _timestamp(value: str | None) -> datetime | None:
+    """An article's `fetched_at` header (ISO 8601, UTC) as a naive UTC timestamp."""
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC).replace(tzinfo=None)
+
+
 def _frames(src: Sources, hits: list[dict]) -> dict[str, pd.DataFrame]:
     """One DataFrame per source table, in a stable order."""
     metrics = pd.DataFrame([vars(r) for r in src.metrics])
@@ -66,9 +73,9 @@ def _frames(src: Sources, hits: list[dict]) -> dict[str, pd.DataFrame]:
     articles = pd.DataFrame([
         {"article_id": a.sha256[:16], "file": a.name, "title": a.title or untitled(a.body), "url": a.url,
          "publisher": a.publisher, "date": pd.to_datetime(a.date).date() if a.date else None,
-         "lang": a.lang, "body": a.body}
+         "lang": a.lang, "body": a.body, "fetched_at": _timestamp(getattr(a, "fetched_at", None))}
         for a in src.articles
-    ], columns=["article_id", "file", "title", "url", "publisher", "date", "lang", "body"])
+    ], columns=["article_id", "file", "title", "url", "publisher", "date", "lang", "body", "fetched_at"])
     return {
         "platforms": pd.DataFrame(src.platforms),
         "metric_catalogue": catalogue,
@@ -77,6 +84,11 @@ def _frames(src: Sources, hits: list[dict]) -> dict[str, pd.DataFrame]:
         "articles": articles,
         "signal_hits": pd.DataFrame(hits, columns=["article_id", "platform_id", "signal", "stance", "evidence",
                                                    "sentence_idx", "score"]),
+        "article_sources": pd.DataFrame(src.also_in, columns=["article_id", "url", "publisher", "title", "date",
+                                                              "similarity", "found_at"]),
+        "feed_runs": pd.DataFrame(src.feed_runs, columns=["run_at", "feed", "feed_url", "items_seen", "added",
+                                                          "skipped_duplicate", "skipped_off_topic", "errors",
+                                                          "error_detail"]),
     }
 
 

@@ -45,16 +45,23 @@ def _clean_partial_writes(folders: set[Path]) -> None:
 
 
 def _commit(cfg: Settings, files: dict[Path, bytes]) -> BuildResult:
-    """Save files then rebuild; if the rebuild fails, remove them again (caller holds the lock)."""
-    saved: list[Path] = []
+    """Save files then rebuild; if the rebuild fails, undo them (caller holds the lock).
+
+    A new file is removed again; a file that existed (an appended intake log) gets its old bytes back.
+    """
+    saved: list[tuple[Path, bytes | None]] = []
     try:
         for path, data in files.items():
+            old = path.read_bytes() if path.is_file() else None
             _write_atomic(path, data)
-            saved.append(path)
+            saved.append((path, old))
         return build_locked(cfg)
     except BaseException:
-        for path in saved:
-            path.unlink(missing_ok=True)
+        for path, old in reversed(saved):
+            if old is None:
+                path.unlink(missing_ok=True)
+            else:
+                _write_atomic(path, old)
         raise
 
 

@@ -67,7 +67,8 @@ create table articles (
     date date,
     lang varchar not null,
     body varchar not null,
-    synthetic boolean not null default false
+    synthetic boolean not null default false,
+    fetched_at timestamp            -- when `paylens ingest URL` / `watch` fetched it (UTC); null for hand-added files
 );
 
 create table signal_hits (
@@ -78,4 +79,28 @@ create table signal_hits (
     evidence varchar not null,
     sentence_idx integer not null,
     score double not null
+);
+
+-- A story found again under another URL (data/intake/also_in.csv): "also in N sources".
+create table article_sources (
+    article_id varchar not null,    -- the original in articles
+    url varchar not null,
+    publisher varchar,
+    title varchar,
+    date date,
+    similarity double not null,     -- shingle containment with the original (paylens.web.dedup)
+    found_at timestamp not null
+);
+
+-- One row per feed per `paylens watch` run (data/intake/feed_runs.csv).
+create table feed_runs (
+    run_at timestamp not null,      -- UTC
+    feed varchar not null,
+    feed_url varchar not null,
+    items_seen integer not null,
+    added integer not null,
+    skipped_duplicate integer not null,
+    skipped_off_topic integer not null,
+    errors integer not null,
+    error_detail varchar
 );

@@ -16,7 +16,7 @@ PLATFORM_COLUMNS = ("platform_id", "name", "name_zh", "operator", "parent_group"
 EVENT_COLUMNS = ("date", "platform_id", "category", "title", "description", "source_url", "source_publisher")
 # Files that feed the store; everything else in data/ (docs, build output) is ignored.
 SOURCE_GLOBS = ("platforms.csv", "metrics.csv", "events.csv", "imports/*.csv", "articles/*.txt",
-                "articles/*.md", "lexicon/*.csv")
+                "articles/*.md", "lexicon/*.csv", "intake/*.csv")
 
 
 @dataclass
@@ -28,6 +28,8 @@ class Sources:
     events: list[dict[str, object]]
     articles: list = field(default_factory=list)
     data_sha256: str = ""
+    also_in: list = field(default_factory=list)  # data/intake/also_in.csv: reposts of an article
+    feed_runs: list = field(default_factory=list)  # data/intake/feed_runs.csv: `paylens watch` runs
 
 
 def source_files(data_dir: Path) -> list[Path]:
@@ -160,7 +162,18 @@ def read_all(data_dir: Path) -> Sources:
             parts[key] = reader()
         except InputError as exc:
             problems.extend(exc.problems)
+    if "articles" in parts:
+        from paylens.store import intake_records
+
+        ids = {Path(a.name).name: a.sha256[:16] for a in parts["articles"]}
+        for key, reader in (("also_in", lambda: intake_records.read_also_in(data_dir, ids)),
+                            ("feed_runs", lambda: intake_records.read_feed_runs(data_dir))):
+            try:
+                parts[key] = reader()
+            except InputError as exc:
+                problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
     return Sources(platforms=platforms, metrics=parts["metrics"], events=parts["events"],
-                   articles=parts["articles"], data_sha256=digest(data_dir))
+                   articles=parts["articles"], data_sha256=digest(data_dir), also_in=parts["also_in"],
+                   feed_runs=parts["feed_runs"])

@@ -1,0 +1,1 @@
+"""Articles from the web: safe fetching, charset decoding, extraction, dedup and feeds (issue 13)."""
