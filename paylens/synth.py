@@ -346,6 +346,10 @@ def write_synthetic(path: Path, metric_rows: int, articles: int, seed: int,
                                     "days": ARTICLE_DAYS, "all_pids": list(platforms["platform_id"]),
                                     "categories": list(EVENT_CATEGORIES), "publishers": list(PUBLISHERS)})
         con.execute(AGGREGATES.read_text())
+        if articles > 0:  # the full-text index, as a real build writes it (paylens/search/index.py)
+            from paylens.search.index import build_index
+
+            build_index(con, data_dir / "lexicon")
         counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0]  # noqa: S608
                   for t in ("platforms", "metric_catalogue", "metric_values", "events", "articles", "signal_hits")}
     except BaseException:

@@ -12,56 +12,54 @@ ranked as (    -- coordination: a text holding every query term outranks one hol
     select text_id, bm25 * matched / (select greatest(count(*), 1) from query_terms) as score
     from scored
 ),
-found as (
-    select d.article_id, d.sentence_idx, d.date, d.publisher, r.text_id, r.score
+found as (     -- every place those texts occur, in the dates and publisher (narrow columns: this can be large)
+    select d.doc_id, d.article_no, d.date, d.n_hits, r.score
     from search_docs d
     join ranked r using (text_id)
     where (d.date is null or d.date between $from and $to)
       and ($publisher = '' or d.publisher = $publisher)
 ),
-hits as (      -- the found sentences' signal hits that pass the platform, signal and stance filters
-    select h.article_id, h.sentence_idx, h.platform_id, h.signal, h.stance, h.score
-    from signal_hits h
-    semi join found f using (article_id, sentence_idx)
+hits as (      -- their signal hits that pass the platform, signal and stance filters
+    select h.doc_id, h.platform_id, h.signal, h.stance, h.score
+    from search_doc_hits h
+    semi join found f using (doc_id)
     where ($platform = '' or h.platform_id = $platform)
       and ($signal = '' or h.signal = $signal)
       and ($stance = '' or h.stance = $stance)
       and (len($competitors) = 0 or list_contains($competitors, h.platform_id))
 ),
-best_hit as (  -- one row per sentence: its strongest passing hit, and how many hits it has
-    select article_id, sentence_idx,
-           arg_max(platform_id, score) as platform_id, arg_max(signal, score) as signal,
-           arg_max(stance, score) as stance, count(*) as n_hits
+best_hit as (  -- one row per unit: its strongest passing hit
+    select doc_id, arg_max(platform_id, score) as platform_id, arg_max(signal, score) as signal,
+           arg_max(stance, score) as stance
     from hits
-    group by article_id, sentence_idx
+    group by doc_id
 ),
-hit_free as (  -- found sentences with no hit at all, kept when no hit filter is set
-    select f.article_id, f.sentence_idx
-    from found f
-    anti join signal_hits h using (article_id, sentence_idx)
+open_articles as (  -- articles whose hit-free sentences pass the Competitors filter
+    select article_no
+    from search_articles
+    where platform_ids is null or list_has_any(platform_ids, $competitors)
 ),
-kept as (
-    select f.*, b.platform_id, b.signal, b.stance, coalesce(b.n_hits, 0) as n_hits
+kept as (      -- a unit with a passing hit, or (with no hit filter) a unit without hits in an open article
+    select f.*, b.platform_id, b.signal, b.stance
     from found f
-    left join best_hit b using (article_id, sentence_idx)
-    where b.article_id is not null
-       or ($platform = '' and $signal = '' and $stance = ''
-           and (f.article_id, f.sentence_idx) in (select (article_id, sentence_idx) from hit_free)
-           and (len($competitors) = 0
-                or f.article_id in (select article_id from article_list
-                                    where no_hits or list_has_any(platform_ids, $competitors))))
+    left join best_hit b using (doc_id)
+    where b.doc_id is not null
+       or (f.n_hits = 0 and $platform = '' and $signal = '' and $stance = ''
+           and (len($competitors) = 0 or f.article_no in (select article_no from open_articles)))
 ),
 top as (
     select *
     from kept
-    order by score desc, date desc nulls last, article_id, sentence_idx
+    order by score desc, date desc nulls last, doc_id
     limit $limit
 )
-select t.score, t.date, t.platform_id, p.short_name as platform, t.signal, t.stance, t.n_hits,
-       x.text as sentence, t.sentence_idx, t.sentence_idx < 0 as is_title,
+select t.score, t.date, t.platform_id, p.short_name as platform, t.signal, t.stance, d.n_hits,
+       x.text as sentence, d.sentence_idx, d.sentence_idx < 0 as is_title,
        a.title, a.publisher, a.url, a.article_id, a.file, a.lang
 from top t
+join search_docs d using (doc_id)
 join search_texts x using (text_id)
-join articles a using (article_id)
-left join platforms p using (platform_id)
-order by t.score desc, t.date desc nulls last, t.article_id, t.sentence_idx
+join search_articles sa on sa.article_no = d.article_no
+join articles a on a.article_id = sa.article_id
+left join platforms p on p.platform_id = t.platform_id
+order by t.score desc, t.date desc nulls last, t.doc_id

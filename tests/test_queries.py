@@ -27,6 +27,8 @@ SAMPLES = {
     "limit": "50",
     "max_points": "500",
     "q": "",
+    "terms": "alipay,支付宝",
+    "publisher": "",
 }
 NAMES = sorted(queries.load_all())
 

@@ -5,13 +5,42 @@ select text_id, text, dl
 from search_stage_texts
 order by text_id;
 
+-- One row per article: an integer key for the index, and the platforms its hits name (null: no hits), which
+-- decide whether a sentence without hits of its own passes the Competitors filter (as articles_list does).
+create table search_articles as
+with article_platforms as (
+    select article_id, list(distinct platform_id order by platform_id) as platform_ids
+    from signal_hits
+    group by article_id
+)
+select (row_number() over (order by a.article_id))::integer as article_no, a.article_id, ap.platform_ids
+from articles a
+left join article_platforms ap using (article_id)
+order by article_no;
+
 -- One row per indexed unit: each sentence of an article (sentence_idx as in signal_hits) and its title (-1),
--- with the article's date and publisher for filtering without a join.
+-- with what the filters need as narrow columns: date, publisher, the unit's number of hits.
 create table search_docs as
-select d.text_id, d.article_id, d.sentence_idx, a.date, a.publisher
+with doc_hits as (
+    select article_id, sentence_idx, count(*) as n_hits
+    from signal_hits
+    group by article_id, sentence_idx
+)
+select (row_number() over (order by d.text_id, d.article_id, d.sentence_idx))::integer as doc_id,
+       d.text_id, sa.article_no, d.sentence_idx, a.date, a.publisher, coalesce(h.n_hits, 0)::integer as n_hits
 from search_stage_docs d
 join articles a using (article_id)
-order by d.text_id, d.article_id, d.sentence_idx;
+join search_articles sa using (article_id)
+left join doc_hits h using (article_id, sentence_idx)
+order by doc_id;
+
+-- signal_hits keyed by the unit's integer doc_id, so a search filters hits with an integer join.
+create table search_doc_hits as
+select d.doc_id, h.platform_id, h.signal, h.stance, h.score
+from signal_hits h
+join search_articles sa using (article_id)
+join search_docs d on d.article_no = sa.article_no and d.sentence_idx = h.sentence_idx
+order by d.doc_id, h.score desc;
 
 create temp table search_text_docs as
 select text_id, count(*) as n_docs
