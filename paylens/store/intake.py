@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import uuid
+from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,19 +31,33 @@ class IntakeResult:
     caught_up: bool = False
 
 
+# A half-written file's name: ends in ".partial", which no source file (.csv, .txt, .md) can, and starts
+# with a dot, which no saved article can (article_name drops it); clean-up removes only exact matches.
+PARTIAL_PREFIX = ".paylens-"
+_PARTIAL = re.compile(r"\.paylens-[0-9]+-[0-9a-f]{12}\.partial")
+ARTICLE_SUFFIXES = (".txt", ".md")
+
+
 def _write_atomic(path: Path, data: bytes) -> None:
     """Write a new source file so a crash never leaves half of it in data/."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    tmp = path.with_name(f"{PARTIAL_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:12]}.partial")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a full disk leaves no half file behind either
+        raise
 
 
 def _clean_partial_writes(folders: set[Path]) -> None:
-    """Remove half-written source files a killed import left behind (caller holds the lock)."""
+    """Remove half-written files a killed import left behind (caller holds the lock); never a source file."""
     for folder in folders:
-        for leftover in folder.glob(".*.tmp-*"):
-            leftover.unlink(missing_ok=True)
+        if not folder.is_dir():
+            continue
+        for leftover in folder.iterdir():
+            if _PARTIAL.fullmatch(leftover.name) and not leftover.is_symlink() and leftover.is_file():
+                leftover.unlink(missing_ok=True)
 
 
 def _commit(cfg: Settings, files: dict[Path, bytes]) -> BuildResult:
@@ -102,6 +118,26 @@ def _safe_name(name: str) -> str:
     return re.sub(r"[^\w.-]+", "_", name)
 
 
+def article_name(stem: str) -> str:
+    """A saved article's stem: a safe name that is not hidden (no leading '.', so never a temp file's name)."""
+    return _safe_name(stem).lstrip(".") or "article"
+
+
+def unused_name(folder: Path, stem: str, suffix: str, sha256: str, taken: Container[Path]) -> Path:
+    """Where to save an article without writing over any file: on disk or already chosen in this batch.
+
+    `stem.suffix` if free, else `stem-<8 hex of the body hash>.suffix`, else a longer hash, else a counter.
+    """
+    stem = article_name(stem)
+    candidates = [f"{stem}{suffix}", f"{stem}-{sha256[:8]}{suffix}", f"{stem}-{sha256[:16]}{suffix}"]
+    candidates += (f"{stem}-{sha256[:16]}-{n}{suffix}" for n in range(2, 10_000))
+    for name in candidates:
+        target = folder / name
+        if target not in taken and not os.path.lexists(target):
+            return target
+    raise InputError(f"{folder / candidates[0]}:1: no free file name for this article")
+
+
 def import_metrics(cfg: Settings, csv_path: Path) -> IntakeResult:
     """Validate a metrics CSV; save it under data/imports/ and rebuild if it adds rows."""
     data = _read_capped(csv_path, metrics_csv.MAX_BYTES)
@@ -121,13 +157,28 @@ def import_metrics(cfg: Settings, csv_path: Path) -> IntakeResult:
 
 
 def article_files(paths: list[Path]) -> list[Path]:
-    """Expand folders into their .txt/.md files; keep files as given."""
+    """Expand folders into their .txt/.md files; keep files as given.
+
+    A symbolic link found in a folder that leads outside that folder (say to /etc/passwd) is refused:
+    InputError naming every such link, so nothing is added.
+    """
     out: list[Path] = []
+    problems: list[str] = []
     for path in paths:
-        if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in (".txt", ".md")))
-        else:
+        if not path.is_dir():
             out.append(path)
+            continue
+        root = path.resolve()
+        for p in sorted(path.rglob("*")):
+            if p.suffix not in ARTICLE_SUFFIXES or not p.is_file():
+                continue
+            target = p.resolve()  # through a linked file or a linked folder on the way
+            if not target.is_relative_to(root):
+                problems.append(f"{p}:1: symbolic link to {target}, outside {path}; refused")
+                continue
+            out.append(p)
+    if problems:
+        raise InputError(problems)
     return out
 
 
@@ -163,11 +214,7 @@ def ingest_articles(cfg: Settings, paths: list[Path]) -> IntakeResult:
             if art.sha256 in known:
                 continue
             known.add(art.sha256)
-            stem = _safe_name(path.stem)
-            target = folder / f"{stem}{path.suffix}"
-            if target.exists() or target in to_save:
-                target = folder / f"{stem}-{art.sha256[:8]}{path.suffix}"
-            to_save[target] = data
+            to_save[unused_name(folder, path.stem, path.suffix, art.sha256, to_save)] = data
         if not to_save:
             return _nothing_new(cfg, len(parsed))
         result = _commit(cfg, to_save)
