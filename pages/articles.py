@@ -18,9 +18,12 @@ from paylens.ui.store import run
 from paylens.ui.upload import upload_box
 from paylens.ui.widgets import download_csv, empty_state, sources
 
-f = page_filters()
+f = page_filters(require_competitors=False)
 st.title("Articles")
 st.caption("The news and opinion corpus behind the signals. Text is shown as written, escaped, never as HTML.")
+if not f.competitors:
+    st.info("No competitor is chosen in the sidebar, so this lists every article in the corpus.",
+            icon=":material/info:")
 
 corpus = run("articles_list", f.params())
 page = "1"

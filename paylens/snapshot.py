@@ -6,16 +6,18 @@ import hashlib
 import io
 import json
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
 import duckdb
+import pandas as pd
 
 from paylens import queries
 from paylens.csv_export import to_csv_bytes
 from paylens.store.reader import build_id
+from paylens.url_state import DEFAULT_VIEW, VIEW_KEYS, compare_pair, view_params
 
 # csv file -> (page, query) for every chart and table the dashboard draws.
 CHARTS: tuple[tuple[str, str, str], ...] = (
@@ -32,13 +34,48 @@ CHARTS: tuple[tuple[str, str, str], ...] = (
     ("compare_signals.csv", "compare", "compare_signals"),
     ("compare_events.csv", "compare", "compare_events"),
 )
-DEFAULTS = {
-    "competitors": "alipay,wechat_pay,unionpay,jd_pay,douyin_pay,meituan_pay",
-    "from": "2010-01-01", "to": "2026-12-31",
-    "metric": "market_share_third_party_mobile_payment_analysys",
-    "signal": "traffic_focus", "platform": "alipay", "rival": "wechat_pay", "limit": "500",
-}
-URL_KEYS = ("competitors", "from", "to", "metric", "signal", "platform", "rival", "categories")
+# The names a snapshot takes: the view's URL parameters (the same link reopens the same files).
+ACCEPTED = VIEW_KEYS
+EVIDENCE_LIMIT = 500  # the Signals page lists at most this many sentences; its CSV and the snapshot likewise
+
+
+def query_params(name: str, view: Mapping[str, object]) -> dict[str, object]:
+    """The parameters a named query gets for a view, exactly as its page passes them.
+
+    The view speaks the URL's language (focus, platform, rival); each query has its own names, so this is the
+    one place that translates, for the pages and the snapshot alike.
+    """
+    full = {**DEFAULT_VIEW, **{k: v for k, v in view.items() if v not in (None, "")}}
+    competitors = queries.coerce("competitors", full["competitors"])
+    platform, rival = compare_pair(competitors, str(full["platform"]), str(full["rival"]))
+    if rival == platform:
+        rival = compare_pair([platform])[1]
+    shared = {"competitors": competitors, "from": full["from"], "to": full["to"]}
+    candidates = {
+        **shared, "categories": full["categories"], "metric": full["metric"], "family": full["family"],
+        "signal": full["signal"], "limit": EVIDENCE_LIMIT,
+        "platform": full["focus"] if name == "signal_evidence" else platform, "rival": rival,
+    }
+    return {k: candidates[k] for k in queries.get(name).params if k in candidates}
+
+
+def extra_metrics(view: Mapping[str, object]) -> list[str]:
+    """Further series of the metric's family drawn beside it (`with=`), without the main one."""
+    main = str(view.get("metric") or DEFAULT_VIEW["metric"])
+    return [m for m in queries.coerce("competitors", view.get("with") or "") if m != main]
+
+
+def chart_frame(run: Callable[[str, dict[str, object]], pd.DataFrame], name: str,
+                view: Mapping[str, object]) -> pd.DataFrame:
+    """The rows behind one chart: its named query for the view (the metric chart adds its `with` series).
+
+    `run(name, params)` runs a named query: the store's directly here, the dashboard's cache on the pages.
+    """
+    frame = run(name, query_params(name, view))
+    if name == "metric_series":
+        more = [run(name, query_params(name, {**view, "metric": m})) for m in extra_metrics(view)]
+        frame = pd.concat([frame, *more], ignore_index=True) if more else frame
+    return frame
 
 
 def sha256(data: bytes) -> str:
@@ -50,10 +87,10 @@ def _plain(value: object) -> object:
     return ",".join(value) if isinstance(value, list | tuple) else str(value)
 
 
-def restore_url(base_url: str, filters: Mapping[str, object]) -> str:
-    """A dashboard link that reopens these filters."""
-    query = {k: _plain(filters[k]) for k in URL_KEYS if k in filters and _plain(filters[k]) != ""}
-    return f"{base_url.rstrip('/')}/?{urlencode(query, safe=',')}"
+def restore_url(base_url: str, view: Mapping[str, object], page: str = "snapshots") -> str:
+    """A dashboard link that reopens this view (on the Snapshots page by default, which takes all of it)."""
+    query = view_params({k: _plain(v) for k, v in view.items()})
+    return f"{base_url.rstrip('/')}/{page}?{urlencode(query, safe=',')}"
 
 
 def data_hashes(data_dir: Path) -> dict[str, str]:
@@ -64,28 +101,23 @@ def data_hashes(data_dir: Path) -> dict[str, str]:
 
 def build_bundle(con: duckdb.DuckDBPyConnection, filters: Mapping[str, object], data_dir: Path,
                  base_url: str = "http://localhost:8501") -> bytes:
-    """Zip bytes holding each chart's CSV and manifest.json (filters, URL, hashes, counts, build id)."""
-    params = {**DEFAULTS, **{k: v for k, v in filters.items() if v not in (None, "")}}
-    platform = str(params["platform"])
-    if _plain(params.get("rival")) == platform:
-        params["rival"] = "wechat_pay" if platform != "wechat_pay" else "alipay"
+    """Zip bytes holding each chart's CSV and manifest.json (view, restore link, hashes, counts, build id)."""
+    view = {**DEFAULT_VIEW, **{k: _plain(v) for k, v in filters.items() if v not in (None, "")}}
     buf = io.BytesIO()
     entries = []
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for file, page, name in CHARTS:
-            query = queries.get(name)
-            used = {k: params[k] for k in query.params if k in params}
-            frame = queries.run(con, name, used)
+            used = query_params(name, view)
+            frame = chart_frame(lambda n, p: queries.run(con, n, p), name, view)
             data = to_csv_bytes(frame)
             zf.writestr(file, data)
-            rows = len(frame)
             entries.append({"file": file, "page": page, "query": name,
                             "params": {k: _plain(v) for k, v in used.items()},
-                            "rows": rows, "sha256": sha256(data)})
+                            "rows": len(frame), "sha256": sha256(data)})
         manifest = {
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "filters": {k: _plain(v) for k, v in params.items()},
-            "url": restore_url(base_url, params),
+            "filters": view_params(view),
+            "url": restore_url(base_url, view),
             "build_id": build_id(con),
             "queries": entries,
             "data_files": data_hashes(data_dir),

@@ -1,4 +1,5 @@
--- Latest value of each headline metric per chosen platform within the dates, with its source.
+-- Latest value of each headline metric per chosen platform within the dates, with its source, period kind and the
+-- value of the calendar period right before it (empty when that period has no value).
 with chosen as (
     -- candidates: the two top rows of every month wholly inside the dates (every row of short series) ...
     select t.* exclude (month, thinned, month_min_end, month_max_start, month_rank)
@@ -18,26 +19,35 @@ with chosen as (
     where c.headline
 ),
 ranked as (
-    select *,
+    -- one row per platform and metric: the latest period in any unit (a metric published in two currencies
+    -- shows its newest figure, in the currency it was published in; no exchange rate is invented)
+    select *, period_kind(period_start, period_end, unit) as period_kind,
            row_number() over (
-               partition by platform_id, metric, unit
+               partition by platform_id, metric
                order by period_end desc, source_date desc nulls last, source_url
-           ) as rn,
-           lead(value) over (
-               partition by platform_id, metric, unit
-               order by period_end desc, source_date desc nulls last, source_url
-           ) as prev_value,
-           lead(period) over (
-               partition by platform_id, metric, unit
-               order by period_end desc, source_date desc nulls last, source_url
-           ) as prev_period
+           ) as rn
     from chosen
+),
+latest as (
+    select *, previous_start(period_kind, period_start) as prev_start
+    from ranked
+    where rn = 1
+),
+previous as (
+    -- the value of the calendar period right before, same series (unit and period kind); none when missing
+    select l.platform_id, l.metric, arg_max(v.value, v.source_date) as prev_value
+    from latest l
+    join metric_values v
+      on v.platform_id = l.platform_id and v.metric = l.metric and v.unit = l.unit
+     and v.period_start = l.prev_start and v.period_end = l.period_start - 1
+    group by all
 )
 select r.platform_id, p.short_name as platform, p.name_zh as platform_zh,
-       r.metric, c.label as metric_label, c.family, r.period, r.period_end, r.value, r.unit, r.prev_value, r.prev_period,
+       r.metric, c.label as metric_label, c.family, r.period, r.period_kind, r.period_start, r.period_end,
+       r.value, r.unit, pv.prev_value, period_label(r.period_kind, r.prev_start) as prev_period,
        r.source_publisher, r.source_title, r.source_url, r.source_date, r.confidence
-from ranked r
+from latest r
+left join previous pv using (platform_id, metric)
 join platforms p using (platform_id)
 join metric_catalogue c using (metric)
-where r.rn = 1
 order by c.family, r.metric, r.value desc

@@ -105,28 +105,79 @@ def series_trace(series: pd.DataFrame, joined: bool, showlegend: bool, size: int
     return go.Scatter(**props)
 
 
+KIND_WORDS = {"year": "yearly", "half": "half-yearly", "quarter": "quarterly", "month": "monthly", "week": "weekly",
+              "day": "daily", "point": "point in time", "span": "other spans"}
+KIND_DASH = {"year": "solid", "half": "dashdot", "quarter": "dot", "month": "dash", "week": "longdash"}
+
+
+def series_keys(df: pd.DataFrame) -> pd.DataFrame:
+    """The columns that make a series beside the platform: metric, unit and period kind (if the frame has it)."""
+    kind = df["period_kind"] if "period_kind" in df.columns else pd.Series("", index=df.index)
+    return df.assign(period_kind=kind.fillna(""))
+
+
+def series_name(platform: str, metric_label: str, kind: str, several_metrics: bool, several_kinds: bool) -> str:
+    """'Alipay', 'Alipay · quarterly' or 'Alipay · iResearch': only the parts that tell the lines apart."""
+    parts = [platform]
+    if several_metrics:
+        firm = metric_label[metric_label.rfind("(") + 1:-1] if metric_label.endswith(")") else metric_label
+        parts.append(firm)
+    if several_kinds and kind:
+        parts.append(KIND_WORDS.get(kind, kind))
+    return " · ".join(parts)
+
+
+def date_axis(ends: pd.Series) -> dict:
+    """A date axis; a year around the data when it spans under four months (no millisecond ticks for one point)."""
+    first, last = pd.Timestamp(ends.min()), pd.Timestamp(ends.max())
+    if last - first < pd.Timedelta(days=120):
+        return {"type": "date", "range": [first - pd.Timedelta(days=200), last + pd.Timedelta(days=200)],
+                "tickformat": "%Y-%m"}
+    return {"type": "date"}
+
+
 def metric_figure(df: pd.DataFrame, events: pd.DataFrame | None = None, title: str = "") -> go.Figure:
-    """Values over time per platform; one subplot per unit; lines only where one firm publishes the series."""
+    """Values over time per platform; one subplot per unit; lines only where one firm publishes the series.
+
+    A line is one platform's values of one metric, unit and period kind: yearly and quarterly totals, or two
+    research firms' shares, are separate lines named apart, never one zig-zag.
+    """
     if df.empty:
         return empty_figure("No values for this metric with the current filters.")
+    df = series_keys(df)
     units = list(dict.fromkeys(df["unit"]))
+    several_metrics = df["metric"].nunique() > 1
+    several_kinds = df["period_kind"].nunique() > 1
     fig = make_subplots(rows=len(units), cols=1, shared_xaxes=True, vertical_spacing=0.08,
                         subplot_titles=[axis_title(u) for u in units] if len(units) > 1 else None)
-    # A metric named after a research firm is one consistent series; otherwise points come from
-    # different publishers and joining them would splice sources, so they stay unconnected.
-    joined = df["research_firm"].notna().all()
+    legend: set[str] = set()
     for row, unit in enumerate(units, start=1):
         part = df[df["unit"] == unit]
-        for pid, series in part.groupby("platform_id", sort=False):
+        for (metric, pid, kind), series in part.groupby(["metric", "platform_id", "period_kind"], sort=False):
             series = series.sort_values("period_end")
-            fig.add_trace(series_trace(series, joined, showlegend=False), row=row, col=1)
-            if row == 1:
+            # A metric named after a research firm is one consistent series; otherwise points come from
+            # different publishers and joining them would splice sources, so they stay unconnected.
+            joined = series["research_firm"].notna().all()
+            name = esc(series_name(str(series["platform"].iloc[0]), str(series["metric_label"].iloc[0]), kind,
+                                   several_metrics, several_kinds))
+            line_dash = KIND_DASH.get(kind, "solid") if several_kinds or several_metrics else dash(pid)
+            if several_metrics:
+                line_dash = ("solid", "dash", "dot", "dashdot")[list(dict.fromkeys(df["metric"])).index(metric) % 4]
+            group = f"{pid}|{metric}|{kind}" if several_metrics or several_kinds else pid
+            props = series_props(series, joined, showlegend=False)
+            del props["type"]
+            props.update(name=name, legendgroup=group)
+            props["line"] = {**props["line"], "dash": line_dash}
+            fig.add_trace(go.Scatter(**props), row=row, col=1)
+            if group not in legend:
                 # Legend entry of its own: the data trace's first marker shape would read as its confidence.
-                fig.add_trace(go.Scatter(x=[None], y=[None], name=esc(series["platform"].iloc[0]), legendgroup=pid,
+                legend.add(group)
+                fig.add_trace(go.Scatter(x=[None], y=[None], name=name, legendgroup=group,
                                          mode="lines+markers" if joined else "markers",
-                                         line={"color": colour(pid), "dash": dash(pid)},
+                                         line={"color": colour(pid), "dash": line_dash},
                                          marker={"color": colour(pid), "symbol": "circle"}), row=1, col=1)
         fig.update_yaxes(title_text=axis_title(unit), row=row, col=1, rangemode="tozero")
+    fig.update_xaxes(**date_axis(df["period_end"]))
     if len(units) == 1:
         add_event_markers(fig, events_in_span(events, df["period_start"].min(), df["period_end"].max()))
     fig.update_layout(height=max(420, 300 * len(units)))

@@ -23,6 +23,9 @@ SIGNAL_LABELS = {
     "user_experience_complaints": "User complaints",
 }
 MODES = {"share": "Share of articles", "net": "Net stance"}
+# Colour-blind-safe diverging scale (ColorBrewer RdBu: red = negative, blue = positive), white at zero.
+DIVERGING = "RdBu"
+SOLID_ARTICLES = 10  # net stance from this many articles or more is drawn at full strength
 # Stance agreement with human labels on matched signals (2026-11-25): 0.545 held-out, 0.591 dev7, 0.616 tuning sets.
 STANCE_CAVEAT = ("Stance is read from judging words near each hit (\"won praise\", 被诟病) and agrees with human "
                  "labels only about 55–60% of the time, far less often than the signals themselves: use it to find "
@@ -46,16 +49,24 @@ def platform_of_row(label: str) -> str:
 
 
 def heatmap_figure(df: pd.DataFrame, mode: str = "share", title: str = "") -> go.Figure:
-    """Rows = platforms, columns = signals; colour = share of the platform's articles or net stance."""
+    """Rows = platforms, columns = signals; colour = share of the platform's articles or net stance.
+
+    Plotly heatmaps report no selection to Streamlit (its issue 8760), so each cell also carries an invisible
+    marker of a scatter trace: a click anywhere in a cell selects the nearest marker, which is that cell's.
+    In net mode, a cell backed by few articles is washed out: +1.00 from two articles is not a verdict.
+    """
     if df.empty:
         return empty_figure("No signals found for these platforms and dates.")
     platforms = list(dict.fromkeys(df.sort_values("platform_id")["platform"]))
+    ids = dict(zip(df["platform"], df["platform_id"], strict=True))
     # The denominator goes into the row label: 100% of 2 articles is not 100% of 30.
     base = df.drop_duplicates("platform").set_index("platform")["platform_articles"]
     signals = [s for s in SIGNAL_LABELS if s in set(df["signal"])]
     value = "share" if mode == "share" else "net_stance"
     grid = df.pivot_table(index="platform", columns="signal", values=value, aggfunc="first")
     grid = grid.reindex(index=platforms, columns=signals)
+    articles = (df.pivot_table(index="platform", columns="signal", values="articles", aggfunc="first")
+                  .reindex(index=platforms, columns=signals).fillna(0))
     detail = df.assign(text=[
         f"{esc(zh)}<br>{a} of {b} articles · {h} hits (+{p} / −{n} / ={u})"
         for zh, a, b, h, p, n, u in zip(df["platform_zh"].fillna(""), df["articles"], df["platform_articles"],
@@ -63,17 +74,38 @@ def heatmap_figure(df: pd.DataFrame, mode: str = "share", title: str = "") -> go
     ]).pivot_table(index="platform", columns="signal", values="text", aggfunc="first")
     detail = detail.reindex(index=platforms, columns=signals).fillna("no hits")
     is_share = mode == "share"
+    xs = [signal_label(s) for s in signals]
+    ys = [row_label(p, base[p]) for p in platforms]
     fig = go.Figure(go.Heatmap(
-        z=grid.values, x=[signal_label(s) for s in signals], y=[row_label(p, base[p]) for p in platforms],
-        customdata=detail.values, xgap=2, ygap=2,
-        colorscale="Blues" if is_share else "RdYlGn", zmin=0 if is_share else -1, zmax=1,
-        colorbar={"title": "share" if is_share else "net", "tickformat": ".0%" if is_share else ".1f"},
+        z=grid.values, x=xs, y=ys, xgap=2, ygap=2, hoverinfo="skip",
+        colorscale="Blues" if is_share else DIVERGING, zmin=0 if is_share else -1, zmax=1,
+        colorbar={"title": "share" if is_share else "net", "tickformat": ".0%" if is_share else ".1f",
+                  "len": 0.9, "thickness": 14},
         texttemplate="%{z:.0%}" if is_share else "%{z:+.2f}",
-        hovertemplate="<b>%{y}</b> · %{x}<br>" + ("%{z:.0%} of articles" if is_share else "net stance %{z:+.2f}")
-                      + "<br>%{customdata}<extra></extra>",
     ))
-    fig.update_layout(height=max(280, 80 + 48 * len(platforms)), yaxis={"autorange": "reversed"},
-                      xaxis={"tickangle": -30})
+    if not is_share:
+        # White veil over cells with few articles: fully clear from SOLID_ARTICLES articles on.
+        veil = 1 - (articles.values / SOLID_ARTICLES).clip(0, 1)
+        fig.add_trace(go.Heatmap(z=veil, x=xs, y=ys, xgap=2, ygap=2, zmin=0, zmax=1, showscale=False,
+                                 hoverinfo="skip", colorscale=[[0, "rgba(255,255,255,0)"],
+                                                               [1, "rgba(255,255,255,0.85)"]]))
+    cells = [(x, y, s, ids[p], grid.at[p, s], detail.at[p, s])
+             for p, y in zip(platforms, ys, strict=True) for s, x in zip(signals, xs, strict=True)]
+    fig.add_trace(go.Scatter(
+        x=[c[0] for c in cells], y=[c[1] for c in cells], mode="markers", showlegend=False, name="cells",
+        marker={"size": 24, "opacity": 0, "color": "#000"},
+        selected={"marker": {"opacity": 0}}, unselected={"marker": {"opacity": 0}},
+        customdata=[[c[2], c[3], c[5]] for c in cells],
+        text=[("—" if pd.isna(c[4]) else f"{c[4]:.0%} of articles" if is_share else
+               f"net stance {c[4]:+.2f}") for c in cells],
+        hovertemplate="<b>%{y}</b> · %{x}<br>%{text}<br>%{customdata[2]}<br><i>click for the sentences</i>"
+                      "<extra></extra>",
+    ))
+    axis_text = {"tickmode": "array", "automargin": True, "tickfont": {"size": 12}}
+    fig.update_layout(height=max(320, 190 + 44 * len(platforms)), hoverdistance=-1, clickmode="event+select",
+                      dragmode=False,
+                      yaxis={**axis_text, "tickvals": ys, "ticktext": ys, "autorange": "reversed"},
+                      xaxis={**axis_text, "tickvals": xs, "ticktext": xs, "tickangle": -35})
     return finish(fig, title)
 
 
@@ -112,30 +144,48 @@ def trend_figure(df: pd.DataFrame, events: pd.DataFrame | None = None, title: st
     end = df["month"].max() + pd.offsets.MonthEnd(1)
     add_event_markers(fig, events_in_span(events, df["month"].min(), end))
     fig.update_layout(barmode="group", height=400, bargap=0.15,
-                      yaxis={"title": f"articles per {label}", "rangemode": "tozero"})
+                      yaxis={"title": f"articles per {label}", "rangemode": "tozero", **count_ticks(data["articles"])})
     return finish(fig, title.replace("{period}", label))
+
+
+def count_ticks(values: pd.Series) -> dict:
+    """Axis settings for counts: whole-number ticks only (no "0.5 articles")."""
+    top = int(values.max()) if len(values) else 0
+    return {"tickformat": ",d", "dtick": 1} if top <= 8 else {"tickformat": ",d"}
 
 
 STANCE_PATTERNS = {"positive": "", "neutral": ".", "negative": "x"}
 
 
 def profile_figure(df: pd.DataFrame, title: str = "") -> go.Figure:
-    """Hits per signal split by stance: a bar per platform in its colour, stance shown by the fill pattern."""
+    """Share of each platform's articles showing each signal, split by stance of the hits, with n in the legend.
+
+    Raw hit counts would compare 48 articles with 3; a share of the platform's own articles does not.
+    A bar's length is the share of articles; its stance parts split that length in proportion to the hits.
+    """
     if df.empty:
         return empty_figure("No signals for either platform in these dates.")
     fig = go.Figure()
     order = [s for s in SIGNAL_LABELS if s in set(df["signal"])]
     for pid, part in df.groupby("platform_id", sort=False):
-        name = esc(str(part["platform"].iloc[0]))
-        part = part.set_index("signal").reindex(order)[list(STANCE_COLOURS)].fillna(0)
+        base = int(part["platform_articles"].iloc[0])
+        name = f"{esc(str(part['platform'].iloc[0]))} (n = {base} articles)"
+        part = part.set_index("signal").reindex(order)
+        counts = part[["articles", "hits", *STANCE_COLOURS]].fillna(0)
+        share = counts["articles"] / base if base else counts["articles"] * 0
         for stance in ("positive", "neutral", "negative"):
+            part_share = (share * counts[stance] / counts["hits"].where(counts["hits"] > 0)).fillna(0)
             fig.add_trace(go.Bar(
-                y=[signal_label(s) for s in order], x=part[stance], orientation="h", name=f"{name} · {stance}",
+                y=[signal_label(s) for s in order], x=part_share, orientation="h", name=f"{name} · {stance}",
                 legendgroup=pid, offsetgroup=pid, marker_color=colour(pid),
                 marker_pattern={"shape": STANCE_PATTERNS[stance], "fgcolor": "white", "solidity": 0.45},
                 marker_line={"color": colour(pid), "width": 1},
-                hovertemplate=f"{name} · %{{y}}<br>{stance}: %{{x}} hits<extra></extra>",
+                customdata=list(zip(counts["articles"].astype(int), [base] * len(order), share,
+                                    counts["hits"].astype(int), counts[stance].astype(int), strict=True)),
+                hovertemplate=f"{name} · %{{y}}<br>%{{customdata[0]}} of %{{customdata[1]}} articles "
+                              f"(%{{customdata[2]:.0%}})<br>{stance}: %{{customdata[4]}} of %{{customdata[3]}} hits"
+                              "<extra></extra>",
             ))
     fig.update_layout(barmode="stack", height=140 + 46 * len(order), yaxis={"autorange": "reversed"},
-                      xaxis={"title": "hits"})
+                      xaxis={"title": "share of the platform's articles", "tickformat": ".0%", "rangemode": "tozero"})
     return finish(fig, title)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
+from paylens.freshness import age_text, as_of, is_stale
 from paylens.units import format_value
 
 
-def latest_table(df: pd.DataFrame) -> pd.DataFrame:
-    """Latest headline values: one row per platform and metric, with source and confidence."""
+def latest_table(df: pd.DataFrame, today: date) -> pd.DataFrame:
+    """Latest headline values: one row per platform and metric, with its age, source and confidence."""
     if df.empty:
         return df
     return pd.DataFrame({
@@ -16,10 +19,24 @@ def latest_table(df: pd.DataFrame) -> pd.DataFrame:
         "Platform": df["platform"].str.split(" (", regex=False).str[0] + " " + df["platform_zh"].fillna(""),
         "Value": [format_value(v, u) for v, u in zip(df["value"], df["unit"], strict=True)],
         "Period": df["period"],
+        "Age": [age_text(e, today) + (" · stale" if is_stale(k, e, today) else "")
+                for e, k in zip(df["period_end"], df["period_kind"], strict=True)],
+        "Change": [change_text(r.value, r.prev_value, r.prev_period, r.unit) for r in df.itertuples()],
         "Publisher": df["source_publisher"],
         "Confidence": df["confidence"],
         "Source": df["source_url"],
     })
+
+
+def change_text(value: float, prev_value: float | None, prev_period: str | None, unit: str) -> str:
+    """'+0.2 pts vs 2020-Q1', 'no value for 2020-Q1', or '' when the period has no calendar predecessor."""
+    if not isinstance(prev_period, str) or not prev_period:
+        return ""
+    if prev_value is None or pd.isna(prev_value):
+        return f"no value for {prev_period}"
+    diff = value - prev_value
+    amount = f"{diff:+.1f} pts" if unit == "percent" else f"{diff:+,.4g} {unit.replace('_', ' ')}"
+    return f"{amount} vs {prev_period}"
 
 
 def metric_rows_table(df: pd.DataFrame) -> pd.DataFrame:
@@ -45,20 +62,29 @@ def short_share_label(label: str) -> str:
     return label.strip()
 
 
-def share_cards(df: pd.DataFrame, limit: int = 8) -> list[dict[str, str | None]]:
-    """Market-share headline cards: label, value and change against the previous period of the same series."""
+def share_cards(df: pd.DataFrame, today: date, limit: int = 8) -> list[dict[str, object]]:
+    """Market-share headline cards: value, its age, a stale flag, and the change only where a previous value exists.
+
+    Newest first, so a 2020 share never sits above a 2025 one looking just as current.
+    """
     if df.empty:
         return []
-    shares = df[(df["family"] == "Market share") & (df["unit"] == "percent")].head(limit)
+    shares = df[(df["family"] == "Market share") & (df["unit"] == "percent")]
+    shares = shares.sort_values(["period_end", "value"], ascending=[False, False]).head(limit)
     cards = []
     for row in shares.itertuples():
-        delta = None
-        if pd.notna(row.prev_value):
-            delta = f"{row.value - row.prev_value:+.1f} pts vs {row.prev_period}"
-        cards.append({"label": f"{row.platform} · {short_share_label(row.metric_label)}",
-                      "value": format_value(row.value, row.unit),
-                      "delta": f"{row.period}" + (f" · {delta}" if delta else ""),
-                      "help": f"{row.period} · {row.source_publisher} · {row.confidence}"})
+        has_prev = isinstance(row.prev_period, str) and pd.notna(row.prev_value)
+        cards.append({
+            "label": f"{row.platform} · {short_share_label(row.metric_label)}",
+            "value": format_value(row.value, row.unit),
+            "delta": f"{row.value - row.prev_value:+.1f} pts vs {row.prev_period}" if has_prev else None,
+            "arrow": "auto" if has_prev and abs(row.value - row.prev_value) >= 0.05 else "off",
+            "as_of": as_of(row.period, row.period_end, today),
+            "stale": is_stale(row.period_kind, row.period_end, today),
+            "help": f"{row.period} · {row.source_publisher} · {row.confidence}"
+                    + ("" if has_prev or not isinstance(row.prev_period, str) else
+                       f" · no value for {row.prev_period}, so no change is shown"),
+        })
     return cards
 
 
@@ -97,3 +123,31 @@ def article_label(df: pd.DataFrame, article_id: str) -> str:
     """'2024-06-01 · Title' of one article of the list (the id itself if the list lacks it)."""
     row = articles_table(df[df["article_id"] == article_id])
     return row["label"].iloc[0] if len(row) else article_id
+
+
+STANCE_WORDS = {"positive": "positive", "negative": "negative", "neutral": "neutral"}
+
+
+def readable_hits(df: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Signal hits with words instead of ids: platform name, signal label, stance (for cards and tables).
+
+    Takes either a store row (platform_id, platform) or an extractor hit (platform holds the id).
+    """
+    from paylens.charts.signals import signal_label
+
+    ids = df["platform_id"] if "platform_id" in df.columns else df["platform"]
+    out = df.assign(platform_id=ids, platform=[names.get(p, p) for p in ids],
+                    signal_label=[signal_label(s) for s in df["signal"]],
+                    stance=[STANCE_WORDS.get(s, s) for s in df["stance"]])
+    if "rival" in out.columns:
+        out = out.assign(rival_name=[names.get(r, r) if isinstance(r, str) and r else "" for r in out["rival"]])
+    return out
+
+
+def signal_names(ids: str | None) -> str:
+    """'traffic_focus, ai_assistant' -> 'Traffic chasing, AI assistant push' (the Articles table's column)."""
+    from paylens.charts.signals import signal_label
+
+    if not isinstance(ids, str) or not ids:
+        return ""
+    return ", ".join(signal_label(s.strip()) for s in ids.split(",") if s.strip())

@@ -155,3 +155,37 @@ select a.article_id, a.date, a.title, a.publisher, a.lang, a.url, a.file,
 from articles a
 left join hit_summary h using (article_id)
 order by list_pos;
+
+-- A period's length in words (year, half, quarter, month, week, day, point, span): a chart never joins values of
+-- different lengths into one line. One day is a `day` for flows (transactions, money) and a `point` (as of that
+-- date) for stocks such as users.
+create macro period_kind(p_start, p_end, unit) as
+    case
+        when p_end = p_start then
+            case when unit like '%transactions' or unit like '%\_cny' escape '\' or unit like '%\_usd' escape '\'
+                 then 'day' else 'point' end
+        when p_end - p_start + 1 = 7 then 'week'
+        when p_end - p_start + 1 between 28 and 31 then 'month'
+        when p_end - p_start + 1 between 89 and 92 then 'quarter'
+        when p_end - p_start + 1 between 181 and 184 then 'half'
+        when p_end - p_start + 1 between 365 and 366 then 'year'
+        else 'span'
+    end;
+
+-- The calendar period just before a calendar period of this kind (none for points, weeks, days and spans).
+create macro previous_start(kind, p_start) as
+    case kind
+        when 'year' then p_start - interval 1 year
+        when 'half' then p_start - interval 6 month
+        when 'quarter' then p_start - interval 3 month
+        when 'month' then p_start - interval 1 month
+    end::date;
+
+-- The usual label of a calendar period starting on p_start: 2019, 2019-H2, 2019-Q2, 2019-06.
+create macro period_label(kind, p_start) as
+    case kind
+        when 'year' then strftime(p_start, '%Y')
+        when 'half' then strftime(p_start, '%Y') || '-H' || (if(month(p_start) <= 6, 1, 2))::varchar
+        when 'quarter' then strftime(p_start, '%Y') || '-Q' || quarter(p_start)::varchar
+        when 'month' then strftime(p_start, '%Y-%m')
+    end;

@@ -8,8 +8,20 @@ from datetime import date
 
 import streamlit as st
 
+from paylens.article_view import escape_markdown
 from paylens.ui.store import run
-from paylens.url_state import DEFAULT_COMPETITORS, DEFAULT_FROM, DEFAULT_TO, parse_competitors, parse_date
+from paylens.url_state import (
+    DATE_MAX,
+    DATE_MIN,
+    DEFAULT_COMPETITORS,
+    DEFAULT_FROM,
+    DEFAULT_TO,
+    VIEW_KEYS,
+    parse_competitors,
+    unknown_params,
+    url_date,
+    view_params,
+)
 
 INITIAL = "_url_initial"   # the query string the session was opened with
 NOTICES = "_url_notices"
@@ -51,6 +63,10 @@ def remember_url() -> None:
     if INITIAL not in st.session_state:
         st.session_state[INITIAL] = {k: st.query_params.get(k) for k in st.query_params}
         st.session_state[NOTICES] = []
+        unknown = unknown_params(st.session_state[INITIAL])
+        if unknown:
+            notice(f"Ignored unknown parameter(s) in the link: {', '.join(unknown)}. "
+                   f"A link understands: {', '.join(VIEW_KEYS)}.")
 
 
 def initial(name: str) -> str | None:
@@ -64,9 +80,9 @@ def notice(text: str) -> None:
 
 
 def show_notices() -> None:
-    """Show queued URL notices once."""
+    """Show queued URL notices once, escaped: they quote the link, and alert boxes render Markdown and LaTeX."""
     for text in st.session_state.get(NOTICES, []):
-        st.warning(text, icon="⚠️")
+        st.warning(escape_markdown(text), icon="⚠️")
     st.session_state[NOTICES] = []
 
 
@@ -84,11 +100,14 @@ def sidebar_filters() -> Filters:
         comps, bad = parse_competitors(initial("competitors"), names)
         if bad:
             notice(f"Ignored unknown competitor id(s) in the link: {', '.join(bad)}")
-        st.session_state["f_competitors"] = comps if comps is not None else list(DEFAULT_COMPETITORS)
+        if comps == [] and bad:
+            notice("None of the link's competitors is known; showing the default set.")
+        # An explicitly empty list stays empty (every page then asks for a pick); none known -> the defaults.
+        st.session_state["f_competitors"] = list(DEFAULT_COMPETITORS) if comps is None or (bad and not comps) else comps
         for key, param, default in (("f_from", "from", DEFAULT_FROM), ("f_to", "to", DEFAULT_TO)):
-            value, ok = parse_date(initial(param), default)
-            if not ok:
-                notice(f"Ignored malformed date {param}={initial(param)!r}; using {default}")
+            value, problem = url_date(param, initial(param), default)
+            if problem:
+                notice(problem)
             st.session_state[key] = value
         if st.session_state["f_from"] > st.session_state["f_to"]:
             notice("The link's start date was after its end date; the dates were swapped.")
@@ -97,10 +116,8 @@ def sidebar_filters() -> Filters:
         st.multiselect("Competitors", options=list(names), key="f_competitors",
                        format_func=lambda pid: names.get(pid, pid),
                        help="Platforms to compare; shared by every page and kept in the URL.")
-        st.date_input("From", key="f_from", min_value=date(2000, 1, 1), max_value=date(2030, 12, 31),
-                      format="YYYY-MM-DD")
-        st.date_input("To", key="f_to", min_value=date(2000, 1, 1), max_value=date(2030, 12, 31),
-                      format="YYYY-MM-DD")
+        st.date_input("From", key="f_from", min_value=DATE_MIN, max_value=DATE_MAX, format="YYYY-MM-DD")
+        st.date_input("To", key="f_to", min_value=DATE_MIN, max_value=DATE_MAX, format="YYYY-MM-DD")
         show_events, categories = _event_filters()
     lo, hi = sorted((st.session_state["f_from"], st.session_state["f_to"]))
     return Filters(list(st.session_state["f_competitors"]), lo, hi, show_events, tuple(categories))
@@ -124,12 +141,42 @@ def _event_filters() -> tuple[bool, list[str]]:
     return show, chosen
 
 
+def remembered_view() -> dict[str, str]:
+    """Every page choice made so far in this session (pages remember theirs under v_<param>)."""
+    return {k: str(st.session_state[f"v_{k}"]) for k in VIEW_KEYS if st.session_state.get(f"v_{k}")}
+
+
 def sync_url(f: Filters, page_params: dict[str, str] | None = None) -> None:
-    """Make the address bar state exactly the shared filters plus this page's own."""
+    """Make the address bar exactly the shared filters plus this page's own, and offer the view's links."""
     state = f.url_params()
     state.update({k: v for k, v in (page_params or {}).items() if v})
     if dict(st.query_params) != state:
         st.query_params.from_dict(state)
+    share_links(state, {**remembered_view(), **state})
+
+
+def page_url(params: dict[str, str], path: str | None = None) -> str:
+    """This page's full address (or another page's, by path) with these parameters."""
+    from urllib.parse import urlencode, urlsplit
+
+    here = urlsplit(st.context.url or "http://localhost:8501/")
+    base = f"{here.scheme}://{here.netloc}"
+    path = here.path if path is None else path
+    query = urlencode(view_params(params), safe=",")
+    return f"{base}{path}{'?' + query if query else ''}"
+
+
+def share_links(page_state: dict[str, str], whole_view: dict[str, str]) -> None:
+    """Sidebar: "Copy link" (this page exactly as it is) and "Snapshot this view" (every choice, in one zip)."""
+    with st.sidebar:
+        st.divider()
+        with st.popover("Copy link", icon=":material/link:", width="stretch"):
+            st.caption("This page with every filter and choice; opening it restores them. "
+                       "Copy it with the button at the right of the box.")
+            st.code(page_url(page_state), language=None, wrap_lines=True)
+        st.page_link("pages/snapshots.py", label="Snapshot this view", icon=":material/folder_zip:",
+                     query_params=view_params(whole_view),
+                     help="Open Snapshots with this view: the CSV behind every chart in one zip.")
 
 
 def url_choice(label: str, param: str, options: Sequence[str], default: str | None,
@@ -145,7 +192,7 @@ def url_choice(label: str, param: str, options: Sequence[str], default: str | No
     if key not in st.session_state:
         wanted = initial(param)
         if wanted and wanted not in options and wanted not in also_valid:
-            notice(f"Ignored unknown {param}={wanted!r} in the link.")
+            notice(unknown_value_notice(label, param, wanted))
             wanted = None
         st.session_state[key] = wanted or default
     current = st.session_state[key]
@@ -161,6 +208,11 @@ def url_choice(label: str, param: str, options: Sequence[str], default: str | No
     chosen = (where or st).selectbox(label, options, format_func=format_func, key=wkey, **kwargs)
     st.session_state[key] = chosen
     return chosen
+
+
+def unknown_value_notice(label: str, param: str, wanted: str) -> str:
+    """Why a link's value was dropped, in the analyst's words."""
+    return f"Ignored {param}={wanted!r} in the link: it is not one of the choices for {label} here."
 
 
 def set_choice(param: str, value: str) -> None:

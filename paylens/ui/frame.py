@@ -16,8 +16,8 @@ def mark_frame_ran(filters: Filters) -> None:
     st.session_state[FRAME_RAN] = True
 
 
-def page_filters() -> Filters:
-    """The sidebar filters for this run.
+def page_filters(require_competitors: bool = True) -> Filters:
+    """The sidebar filters for this run; with no competitor chosen, a page that needs one says so and stops.
 
     Streamlit sees the top-level pages/ folder and, until the first st.navigation call in the process,
     runs a deep-linked page (say /signals on a cold server) on its own, without dashboard.py. Then we do
@@ -26,4 +26,9 @@ def page_filters() -> Filters:
     if not st.session_state.pop(FRAME_RAN, False):
         PagesManager.uses_pages_directory = False
         st.rerun()
-    return st.session_state["filters"]
+    filters = st.session_state["filters"]
+    if not filters.competitors and require_competitors:
+        # Every page treats an empty choice alike (the queries would read it as "all platforms").
+        st.info("Pick at least one competitor in the sidebar.", icon=":material/info:")
+        st.stop()
+    return filters

@@ -54,3 +54,11 @@ def extractor(lexicon_dir: str):
     from paylens.signals.extract import Extractor
 
     return Extractor.from_dir(Path(lexicon_dir))
+
+
+
+def chart_rows(name: str, view: Mapping[str, object]) -> pd.DataFrame:
+    """The rows behind one chart for a view, through the snapshot's own translation (so page and zip agree)."""
+    from paylens.snapshot import chart_frame
+
+    return chart_frame(run, name, view)

@@ -9,11 +9,16 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from paylens.article_view import escape_markdown
+from paylens.charts.tables import readable_hits
 from paylens.config import settings
 from paylens.errors import PaylensError
 from paylens.signals.articles import ARTICLE_MAX_BYTES, parse_article_bytes
 from paylens.store.intake import ingest_articles
+from paylens.ui.evidence import evidence_cards
+from paylens.ui.filters import platform_names
 from paylens.ui.store import extractor
+from paylens.ui.widgets import show_error
 
 
 def _safe_name(name: str) -> str:
@@ -32,18 +37,18 @@ def upload_box() -> None:
     for up in files:
         data = up.getvalue()
         if len(data) > ARTICLE_MAX_BYTES:
-            st.error(f"{up.name}: {len(data):,} bytes; the limit is {ARTICLE_MAX_BYTES:,}.")
+            show_error(f"{up.name}: {len(data):,} bytes; the limit is {ARTICLE_MAX_BYTES:,}.")
             continue
         try:
             art = parse_article_bytes(data, _safe_name(up.name))
         except PaylensError as exc:
-            st.error(str(exc))
+            show_error(exc)
             continue
         hits = extractor(str(cfg.data_dir / "lexicon")).extract_article(art)
-        st.markdown(f"**{_safe_name(up.name)}** · {art.lang} · {len(hits)} signal hits")
+        st.markdown(f"**{escape_markdown(_safe_name(up.name))}** · {escape_markdown(art.lang)} · "
+                    f"{len(hits)} signal hits")
         if hits:
-            st.dataframe(pd.DataFrame([vars(h) for h in hits])[["signal", "platform", "stance", "evidence"]],
-                         hide_index=True, width="stretch")
+            evidence_cards(readable_hits(pd.DataFrame([vars(h) for h in hits]), platform_names()))
         good.append((_safe_name(up.name), data))
     if good and st.button(f"Add {len(good)} to corpus", type="primary", key="add_to_corpus"):
         with tempfile.TemporaryDirectory() as tmp:
@@ -54,7 +59,7 @@ def upload_box() -> None:
             try:
                 result = ingest_articles(cfg, paths)
             except PaylensError as exc:
-                st.error(str(exc))
+                show_error(exc)
                 return
         st.success(f"Added {result.added} article(s); {result.skipped} already in the corpus. "
                    "The store was rebuilt; the table above shows them on the next interaction.")

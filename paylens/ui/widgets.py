@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from paylens.article_view import escape_markdown
 from paylens.csv_export import deferred_csv
 from paylens.ui.filters import Filters
 
@@ -52,6 +53,11 @@ def chart(fig: go.Figure, key: str) -> None:
     st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
 
 
+def show_error(exc: Exception | str) -> None:
+    """An error box whose text is escaped: messages quote file names, URLs and uploads (alerts render Markdown)."""
+    st.error(escape_markdown(str(exc)), icon=":material/error:")
+
+
 def empty_state(message: str) -> None:
     """Say what is missing instead of drawing an empty chart."""
     st.info(message, icon=":material/info:")
@@ -65,14 +71,17 @@ def events_for(f: Filters) -> pd.DataFrame | None:
 
 
 def clicked_cell(key: str) -> tuple[str, str] | None:
-    """(x, y) labels of the heatmap cell last clicked in the chart with this key, if any."""
+    """(signal id, platform id) of the heatmap cell last clicked in the chart with this key, if any.
+
+    The heatmap's invisible cell markers carry [signal, platform_id, ...] as customdata.
+    """
     event = st.session_state.get(key)
-    points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else []
-    if not points:
-        try:
-            points = event.selection.points  # streamlit's PlotlyState object
-        except AttributeError:
-            return None
-    if not points:
-        return None
-    return str(points[0].get("x")), str(points[0].get("y"))
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        points = getattr(getattr(event, "selection", None), "points", None) or []
+    for point in points:
+        data = point.get("customdata") if isinstance(point, dict) else None
+        if isinstance(data, list | tuple) and len(data) >= 2:
+            return str(data[0]), str(data[1])
+    return None

@@ -116,7 +116,26 @@ def test_heatmap_modes_and_row_labels_carry_the_denominator():
     assert share.data[0].zmin == 0 and net.data[0].zmin == -1
     assert list(share.data[0].x) == ["AI assistant push", "Traffic chasing"]  # taxonomy order
     assert share.data[0].z[1][1] == 1.0 and pd.isna(share.data[0].z[1][0])  # JD Pay: traffic only
-    assert "京东支付" in str(share.data[0].customdata)
+    cells = share.data[-1]  # the clickable cell markers carry the hover text and the ids a click selects
+    assert cells.type == "scatter" and "京东支付" in str(cells.customdata)
+    assert [list(c[:2]) for c in cells.customdata] == [["ai_assistant", "alipay"], ["traffic_focus", "alipay"],
+                                                       ["ai_assistant", "jd_pay"], ["traffic_focus", "jd_pay"]]
+
+
+def test_heatmap_labels_every_row_and_column():
+    fig = heatmap_figure(heat_rows(), "share")
+    assert list(fig.layout.xaxis.ticktext) == list(fig.data[0].x)
+    assert list(fig.layout.yaxis.ticktext) == list(fig.data[0].y)
+
+
+def test_net_stance_is_colour_blind_safe_and_pale_on_few_articles():
+    fig = heatmap_figure(heat_rows(), "net")
+    assert fig.data[0].colorscale[0][1] != fig.data[0].colorscale[-1][1]
+    assert "RdYlGn" not in str(fig.data[0].colorscale)
+    veil = fig.data[1]
+    assert veil.type == "heatmap" and veil.showscale is False
+    # Alipay's traffic cell rests on 3 articles, JD Pay's on 2: both washed out, JD Pay's more
+    assert 0 < veil.z[0][1] < veil.z[1][1] <= 1
 
 
 def test_coverage_blank_cells_are_gaps():
@@ -217,3 +236,46 @@ def test_trend_title_and_axis_name_the_bucket_drawn(months: list[str], period: s
     fig = trend_figure(_trend_rows(months), title="Articles per {period} showing the signal")
     assert f"Articles per {period} showing the signal" in fig.layout.title.text
     assert fig.layout.yaxis.title.text == f"articles per {period}"
+
+
+def kinds_frame() -> pd.DataFrame:
+    """A PBoC-like metric: yearly totals and quarterly totals of the same market, one unit."""
+    rows = [("2021-01-01", "2021-12-31", 355.46, "year"), ("2022-01-01", "2022-03-31", 84.41, "quarter"),
+            ("2022-04-01", "2022-06-30", 78.53, "quarter"), ("2022-01-01", "2022-12-31", 337.87, "year")]
+    df = series([("market", end, value) for _start, end, value, _kind in rows])
+    return df.assign(period_start=[pd.Timestamp(r[0]) for r in rows], period_kind=[r[3] for r in rows],
+                     platform="Market", unit="trillion_cny")
+
+
+def test_yearly_and_quarterly_values_are_separate_lines():
+    fig = metric_figure(kinds_frame())
+    data = [t for t in fig.data if t.showlegend is False and t.legendgroup != "events"]
+    assert sorted(t.name for t in data) == ["Market · quarterly", "Market · yearly"]
+    by_name = {t.name: [v for v in t.y if v is not None] for t in data}
+    assert by_name["Market · yearly"] == [355.46, 337.87] and by_name["Market · quarterly"] == [84.41, 78.53]
+
+
+def test_one_point_gets_a_date_axis_not_milliseconds():
+    fig = metric_figure(series([("alipay", "2020-06-29", 5)]))
+    assert fig.layout.xaxis.type == "date" and fig.layout.xaxis.tickformat == "%Y-%m"
+    low, high = (pd.Timestamp(v) for v in fig.layout.xaxis.range)
+    assert high - low > pd.Timedelta(days=300)
+
+
+def test_profile_is_a_share_of_each_platforms_articles_with_n():
+    df = pd.DataFrame({"platform_id": ["alipay", "wechat_pay"], "platform": ["Alipay", "WeChat Pay"],
+                       "signal": ["traffic_focus", "traffic_focus"], "articles": [12, 3],
+                       "platform_articles": [48, 6], "share": [0.25, 0.5], "hits": [20, 4],
+                       "positive": [5, 0], "negative": [10, 4], "neutral": [5, 0]})
+    fig = profile_figure(df)
+    total = {}
+    for t in fig.data:
+        total[t.legendgroup] = total.get(t.legendgroup, 0) + t.x[0]
+    assert total["alipay"] == pytest.approx(0.25) and total["wechat_pay"] == pytest.approx(0.5)
+    assert any("n = 48 articles" in t.name for t in fig.data)
+    assert fig.layout.xaxis.tickformat == ".0%"
+
+
+def test_trend_counts_tick_on_whole_numbers():
+    fig = trend_figure(_trend_rows(["2024-01-01", "2024-02-01"]))
+    assert fig.layout.yaxis.tickformat == ",d" and fig.layout.yaxis.dtick == 1

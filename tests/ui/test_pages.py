@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import zipfile
 
 import duckdb
@@ -17,6 +18,7 @@ from paylens.charts import tables
 from paylens.config import PROJECT_ROOT
 from paylens.csv_export import to_csv_bytes
 from paylens.snapshot import CHARTS
+from paylens.url_state import DEFAULT_COMPETITORS
 
 PAGES = {
     "pages/overview.py": 1,
@@ -52,6 +54,11 @@ def _qp(at: AppTest, key: str) -> str:
     return value[0] if isinstance(value, list) else value
 
 
+def _shown(markdown: str) -> str:
+    """Text as an alert shows it: the backslash escapes that keep link values inert disappear when rendered."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def _problems(at: AppTest) -> list[str]:
     return [str(e.value) for e in at.exception] + [str(e.value) for e in at.error]
 
@@ -76,8 +83,56 @@ def test_unknown_ids_and_bad_dates_are_dropped_with_a_notice(app):
     at = app(None, competitors="alipay,nowhere_pay", **{"from": "2020-99-01"})
     assert _problems(at) == []
     assert at.multiselect(key="f_competitors").value == ["alipay"]
-    notices = " ".join(w.value for w in at.warning)
-    assert "nowhere_pay" in notices and "from" in notices
+    notices = _shown(" ".join(w.value for w in at.warning))
+    assert "nowhere_pay" in notices and "from='2020-99-01'" in notices
+
+
+def test_link_whose_competitors_are_all_unknown_falls_back_to_the_defaults(app):
+    at = app("pages/metrics.py", competitors="foo")
+    assert _problems(at) == []
+    assert at.multiselect(key="f_competitors").value == list(DEFAULT_COMPETITORS)
+    notices = _shown(" ".join(w.value for w in at.warning))
+    assert "foo" in notices and "default set" in notices
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p != "pages/articles.py"])
+def test_every_page_treats_an_empty_competitor_choice_alike(app, page):
+    at = app(page, competitors="")
+    assert _problems(at) == []
+    assert any("Pick at least one competitor" in i.value for i in at.info)
+    assert len(at.get("plotly_chart")) == 0
+
+
+@pytest.mark.parametrize(("param", "value", "clamped"), [("from", "1999-12-31", "2000-01-01"),
+                                                         ("to", "2031-01-01", "2030-12-31")])
+def test_url_date_outside_the_inputs_range_is_clamped_with_a_notice(app, param, value, clamped):
+    at = app("pages/metrics.py", **{param: value})
+    assert _problems(at) == []
+    assert str(at.date_input(key=f"f_{param}").value) == clamped
+    assert f"{param}={value}" in _shown(" ".join(w.value for w in at.warning))
+    at.switch_page("pages/signals.py").run()  # the session is not left broken
+    assert _problems(at) == []
+
+
+def test_articles_with_no_competitor_say_they_list_the_whole_corpus(app):
+    at = app("pages/articles.py", competitors="")
+    assert _problems(at) == []
+    assert any("every article in the corpus" in i.value for i in at.info)
+
+
+def test_unknown_url_parameter_is_named_in_a_notice(app):
+    at = app("pages/metrics.py", metrc="x")
+    assert "metrc" in _shown(" ".join(w.value for w in at.warning))
+
+
+def test_link_values_in_notices_are_escaped(app):
+    hostile = "alipay,[SESSION EXPIRED](https://evil.example/login),![t](https://evil.example/p.png),:red[x],$$x$$"
+    at = app("pages/metrics.py", competitors=hostile)
+    raw = " ".join(w.value for w in at.warning)
+    assert "evil.example" in _shown(raw)
+    unescaped = re.findall(r"(?<!\\)[\[\]()!$:]", raw)  # markup characters without a backslash before them
+    assert unescaped == [], raw
+    assert "SESSION EXPIRED" in _shown(raw)
 
 
 def test_metric_choice_comes_from_and_goes_to_the_url(app):
@@ -271,5 +326,5 @@ def test_invalid_page_in_the_link_is_dropped_with_a_notice(app, two_per_page, ba
     at = app("pages/articles.py", competitors="", page=bad)
     assert _problems(at) == []
     assert at.selectbox(key="w_page").value == "1"
-    assert any(f"page={bad!r}" in w.value for w in at.warning)
+    assert any(f"page={bad!r}" in _shown(w.value) for w in at.warning)
     assert "page" not in at.query_params, "page 1 is the default and stays out of the URL"

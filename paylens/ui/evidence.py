@@ -1,0 +1,51 @@
+"""Evidence as readable cards: the whole sentence, who it was given to, signal and stance in words, its source."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlsplit
+
+import pandas as pd
+import streamlit as st
+
+from paylens.article_view import escape_markdown
+
+STANCE_BADGE = {"positive": "blue", "negative": "red", "neutral": "gray"}  # the heatmap's colour-blind-safe pair
+PER_PAGE = 20
+
+
+def safe_link(url: object, text: str) -> str:
+    """A Markdown link to an http(s) URL with its text escaped; anything else gives the text alone."""
+    if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
+        return escape_markdown(text)
+    return f"[{escape_markdown(text)}]({quote(url, safe=':/?&=#%@+,;~')})"
+
+
+def card_meta(row: pd.Series) -> str:
+    """The card's second line: platform, signal, stance as badges, then rival, publisher, date and article link."""
+    parts = [f":violet-badge[{escape_markdown(str(row['platform']))}]",
+             f":orange-badge[{escape_markdown(str(row['signal_label']))}]",
+             f":{STANCE_BADGE.get(row['stance'], 'gray')}-badge[{escape_markdown(str(row['stance']))}]"]
+    if row.get("rival_name"):
+        parts.append(f"threatened by **{escape_markdown(str(row['rival_name']))}**")
+    source = [escape_markdown(str(row[c])) for c in ("publisher",) if c in row and isinstance(row[c], str) and row[c]]
+    if "date" in row and pd.notna(row["date"]):
+        source.append(str(row["date"])[:10])
+    if "url" in row or "title" in row:
+        source.append(safe_link(row.get("url"), str(row.get("title") or "article")))
+    return " ".join(parts) + (" · " + " · ".join(source) if source else "")
+
+
+def evidence_cards(df: pd.DataFrame, key: str = "evidence") -> None:
+    """One bordered card per sentence, PER_PAGE to a page (a pager appears when there are more)."""
+    if df.empty:
+        return
+    pages = max(1, -(-len(df) // PER_PAGE))
+    page = 1
+    if pages > 1:
+        page = st.selectbox("Sentences", range(1, pages + 1), key=f"{key}_page",
+                            format_func=lambda p: f"{(p - 1) * PER_PAGE + 1}–{min(p * PER_PAGE, len(df))} "
+                                                  f"of {len(df)}")
+    for _, row in df.iloc[(page - 1) * PER_PAGE: page * PER_PAGE].iterrows():
+        with st.container(border=True):
+            st.markdown(escape_markdown(str(row["evidence"])))
+            st.markdown(card_meta(row))
