@@ -87,20 +87,96 @@ def import_metrics(csv_file: Path, data_dir: Path | None, db: Path | None) -> No
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, metavar="PATH_OR_URL...")
 @data_option
 @db_option
 @handled
-def ingest(paths: tuple[Path, ...], data_dir: Path | None, db: Path | None) -> None:
-    """Add article files (or folders of them) to data/articles/ and rebuild the store."""
+def ingest(paths: tuple[str, ...], data_dir: Path | None, db: Path | None) -> None:
+    """Add article files (or folders of them), or web pages by URL, to data/articles/ and rebuild the store."""
     from paylens.store.intake import ingest_articles
+    from paylens.web.intake import looks_like_url
 
-    result = ingest_articles(settings(data_dir, db), list(paths))
+    urls = [p for p in paths if looks_like_url(p)]
+    files = [Path(p) for p in paths if not looks_like_url(p)]
+    missing = [f"{f}:1: no such file or folder" for f in files if not f.exists()]
+    if missing:
+        raise InputError(missing)
+    if urls:
+        _ingest_urls(settings(data_dir, db), urls, files)
+        return
+    result = ingest_articles(settings(data_dir, db), files)
     click.echo(f"added {result.added} articles ({result.skipped} already in the corpus)")
     for path in result.saved:
         click.echo(f"  saved {path}")
     if result.caught_up:
         click.echo(f"  the store lagged behind data/ and was rebuilt (build {result.build.build_id[:12]})")
+
+
+def _ingest_urls(cfg, urls: list[str], files: list[Path]) -> None:
+    """`ingest URL...`: fetch, extract, deduplicate and save, all or nothing (paylens.web.intake)."""
+    from paylens.web.intake import ingest_urls
+
+    result = ingest_urls(cfg, urls, files)
+    for o in result.outcomes:
+        if o.status == "added":
+            click.echo(f"added {o.url} -> data/articles/{o.file}")
+        elif o.status == "duplicate_url":
+            click.echo(f"already in the corpus: {o.url} ({o.file}); nothing to do")
+        else:
+            click.echo(f"same story as {o.file} (similarity {o.similarity:.2f}): {o.url} recorded as another "
+                       "source in data/intake/also_in.csv, not added again")
+    for path in result.saved:
+        if path.parent.name == "articles" and not any(o.file == path.name for o in result.outcomes):
+            click.echo(f"  saved {path}")
+    if result.caught_up:
+        click.echo(f"  the store lagged behind data/ and was rebuilt (build {result.build.build_id[:12]})")
+
+
+@cli.command()
+@click.option("--once", is_flag=True, help="Read every feed once, then exit.")
+@click.option("--interval", default=None, metavar="DUR", help="Keep running: a pass every DUR (30m, 6h, 1d).")
+@click.option("--feeds", "feeds_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Feeds file (default DATA/feeds.toml).")
+@data_option
+@db_option
+@handled
+def watch(once: bool, interval: str | None, feeds_file: Path | None, data_dir: Path | None, db: Path | None) -> None:
+    """Read RSS/Atom feeds, ingest new items about tracked platforms, and log each run in the store."""
+    import time
+
+    from paylens.web.feeds import FEEDS_FILE, load_feeds, parse_duration
+
+    if once == (interval is not None):
+        raise InputError("watch: give exactly one of --once or --interval DUR")
+    cfg = settings(data_dir, db)
+    path = feeds_file or cfg.data_dir / FEEDS_FILE
+    seconds = parse_duration(interval) if interval else 0.0
+    feeds = load_feeds(path)
+    if once:
+        if not _watch_pass(cfg, feeds):
+            sys.exit(1)
+        return
+    while True:
+        try:
+            _watch_pass(cfg, load_feeds(path))
+        except PaylensError as exc:  # a bad run (edited feeds file, full disk) waits for the next one
+            click.echo(str(exc), err=True)
+        time.sleep(seconds)
+
+
+def _watch_pass(cfg, feeds) -> bool:
+    """One pass; prints a line per feed, errors on stderr; False when no feed could be read."""
+    from paylens.web.feeds import watch_once
+
+    result = watch_once(cfg, feeds)
+    for run in result.runs:
+        click.echo(f"{result.run_at} {run.feed.name}: {run.items_seen} items, {run.added} added, "
+                   f"{run.skipped_duplicate} duplicate, {run.skipped_off_topic} off topic, {len(run.errors)} errors")
+        for name in run.saved:
+            click.echo(f"  saved data/articles/{name}")
+        for error in run.errors:
+            click.echo(f"{error}", err=True)
+    return any(not (r.errors and r.items_seen == 0) for r in result.runs)
 
 
 @cli.command()

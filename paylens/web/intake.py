@@ -25,7 +25,7 @@ from paylens.config import Settings
 from paylens.errors import InputError
 from paylens.signals.articles import ARTICLE_MAX_BYTES, parse_article_bytes
 from paylens.store.build import BuildResult, lock_for
-from paylens.store.intake import _clean_partial_writes, _commit, _nothing_new, _safe_name, article_files
+from paylens.store.intake import _clean_partial_writes, _commit, _nothing_new, article_files, unused_name
 from paylens.store.intake_records import also_in_bytes, also_in_urls
 from paylens.store.sources import read_articles
 from paylens.web.dedup import ShingleIndex, canonical_url
@@ -80,7 +80,6 @@ class Corpus:
 
     urls: dict[str, str]  # canonical URL -> the article file it belongs to
     index: ShingleIndex
-    names: set[str]
 
 
 def load_corpus(data_dir: Path) -> Corpus:
@@ -96,8 +95,7 @@ def load_corpus(data_dir: Path) -> Corpus:
         index.add(name, art.url, art.body)
     for url in also_in_urls(data_dir):
         urls.setdefault(canonical_url(url), "data/intake/also_in.csv")
-    names = {p.name for p in folder.glob("*")} if folder.exists() else set()
-    return Corpus(urls, index, names)
+    return Corpus(urls, index)
 
 
 def known_url(corpus: Corpus, *urls: str) -> str | None:
@@ -125,11 +123,9 @@ def decide(corpus: Corpus, folder: Path, pages: list[Page]) -> tuple[list[Outcom
             corpus.urls[canonical_url(page.url)] = match.key
             outcomes.append(Outcome(page.requested_url, "also_in", match.key, match.score, page))
             continue
-        name = _safe_name(page.file_name)
-        if name in corpus.names:
-            stem, dot, ext = name.rpartition(".")
-            name = f"{stem}-{hashlib.sha256(page.url.encode()).hexdigest()[:8]}{dot}{ext}"
-        corpus.names.add(name)
+        stem, _, suffix = page.file_name.rpartition(".")
+        sha = hashlib.sha256(page.body.encode("utf-8")).hexdigest()
+        name = unused_name(folder, stem, f".{suffix}", sha, files).name
         corpus.urls[canonical_url(page.url)] = name
         corpus.urls.setdefault(canonical_url(page.requested_url), name)
         corpus.index.add(name, page.url, page.body)
@@ -187,10 +183,7 @@ def ingest_urls(cfg: Settings, urls: list[str], paths: list[Path] | None = None,
             if sha in known_hashes:
                 continue
             known_hashes.add(sha)
-            target = folder / f"{_safe_name(path.stem)}{path.suffix}"
-            if target.exists() or target in to_save:
-                target = folder / f"{_safe_name(path.stem)}-{sha[:8]}{path.suffix}"
-            to_save[target] = data
+            to_save[unused_name(folder, path.stem, path.suffix, sha, to_save)] = data
         if rows:
             path, data = also_in_bytes(cfg.data_dir, rows)
             to_save[path] = data
