@@ -1,30 +1,69 @@
-"""Snapshots: one zip with the CSV behind every chart for the current filters, and a manifest."""
+"""Snapshots: the whole view (filters and every page's choices) as one zip of the CSV behind each chart."""
 
 import streamlit as st
 
+from paylens.charts.signals import MODES, SIGNAL_LABELS, signal_label
+from paylens.charts.tables import metric_option_label
 from paylens.config import settings
-from paylens.snapshot import CHARTS
-from paylens.ui.filters import sync_url
+from paylens.snapshot import CHARTS, query_params
+from paylens.ui.filters import initial, notice, platform_names, sync_url, url_choice, url_multichoice
 from paylens.ui.frame import page_filters
 from paylens.ui.snapshot import snapshot_data
+from paylens.ui.store import run
 from paylens.ui.widgets import file_name
+from paylens.url_state import DEFAULT_VIEW, compare_pair
 
 f = page_filters()
+names = platform_names()
 st.title("Snapshots")
-st.caption("Download every chart's rows for the current filters in one zip, with a manifest.json that records "
-           "the filters, a link that restores them, each query and its parameters, row counts, SHA-256 hashes "
-           "of every CSV and of every file in data/, the store's build id and the creation time.")
+st.caption("One zip with the CSV behind every chart for this view, and a manifest.json that records the view, a "
+           "link that reopens it, each query with its parameters, row counts, SHA-256 hashes of every CSV and of "
+           "every file in data/, the store's build id and the creation time. The same link gives the same CSVs in "
+           "any browser.")
 
-choices = {k: st.session_state.get(f"v_{k}") for k in ("metric", "signal", "platform", "rival")}
-params = {**f.params(), "categories": list(f.event_categories), **{k: v for k, v in choices.items() if v}}
-st.dataframe({"file": [c[0] for c in CHARTS], "page": [c[1] for c in CHARTS], "query": [c[2] for c in CHARTS]},
+catalogue = run("metric_catalogue", f.params())
+labels = {row["metric"]: metric_option_label(row) for _, row in catalogue.iterrows()}
+metrics = list(labels) or [DEFAULT_VIEW["metric"]]
+families = ["", *sorted(catalogue["family"].unique())]
+
+st.subheader("The view")
+c1, c2 = st.columns(2)
+with c1:
+    metric = url_choice("Metrics: metric", "metric", metrics, DEFAULT_VIEW["metric"] if DEFAULT_VIEW["metric"] in
+                        metrics else metrics[0], format_func=lambda m: labels.get(m, m))
+    same_family = [m for m in metrics if m != metric and labels.get(m, "").split(" · ")[0] ==
+                   labels.get(metric, "").split(" · ")[0]]
+    extra = url_multichoice("Metrics: series beside it", "with", same_family, format_func=lambda m: labels.get(m, m))
+    family = url_choice("Overview: coverage family", "family", families, "", format_func=lambda v: v or "All families")
+with c2:
+    signal = url_choice("Signals: signal", "signal", list(SIGNAL_LABELS), "traffic_focus", format_func=signal_label)
+    focus = url_choice("Signals: evidence platform", "focus", ["", *f.competitors], "",
+                       format_func=lambda p: names.get(p, p) if p else "All selected platforms")
+    mode = url_choice("Signals: heatmap colour", "mode", list(MODES), "share", format_func=MODES.get)
+default_platform, default_rival = compare_pair(f.competitors)
+left, right = st.columns(2)
+platform = url_choice("Compare: platform", "platform", list(names), default_platform, format_func=names.get,
+                      where=left)
+if "v_rival" not in st.session_state and initial("rival") == platform:
+    fallback = compare_pair([platform])[1]
+    notice(f"The link compares {names[platform]} with itself; using {names[fallback]} as the rival instead.")
+    st.session_state["v_rival"] = fallback
+rival = url_choice("Compare: rival", "rival", [p for p in names if p != platform],
+                   compare_pair([platform, default_rival])[1], format_func=names.get, where=right)
+
+choices = {"metric": metric, "with": ",".join(extra), "family": family, "signal": signal, "focus": focus or "",
+           "mode": mode, "platform": platform, "rival": rival}
+view = {**f.url_params(), **choices}
+st.subheader("The files")
+st.dataframe({"file": [c[0] for c in CHARTS], "page": [c[1] for c in CHARTS], "query": [c[2] for c in CHARTS],
+              "parameters": [", ".join(f"{k}={','.join(v) if isinstance(v, list) else v}"
+                                       for k, v in query_params(c[2], view).items()) for c in CHARTS]},
              hide_index=True, width="stretch", height=38 + 35 * len(CHARTS))
-st.download_button("Download snapshot (.zip)", data=snapshot_data(params, str(settings().data_dir)),
+st.download_button("Download snapshot (.zip)", data=snapshot_data(view, str(settings().data_dir)),
                    file_name=file_name("snapshot", f)[:-4] + ".zip", mime="application/zip", type="primary",
                    icon=":material/folder_zip:", key="dl_snapshot", on_click="ignore")
-cli = " ".join(f"--param {k}={','.join(v) if isinstance(v, list) else v}" for k, v in params.items()
-               if v not in ("", []))
+cli = " ".join(f"--param {k}={v}" for k, v in view.items() if v not in ("", None))
 st.caption(f"{len(CHARTS)} CSV files and manifest.json, built when you click (a few seconds on a large store). "
            "The same bundle from the command line:")
-st.code(f"paylens snapshot {cli} --out snapshot.zip", language="bash")
-sync_url(f)
+st.code(f"paylens snapshot {cli} --out snapshot.zip", language="bash", wrap_lines=True)
+sync_url(f, choices)

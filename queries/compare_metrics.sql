@@ -30,10 +30,11 @@ shared as (
 )
 select v.metric, c.label as metric_label, c.family, c.research_firm, c.headline,
        v.platform_id, p.short_name as platform, p.name_zh as platform_zh,
-       v.period, v.period_start, v.period_end, v.value, v.unit,
+       v.period, period_kind(v.period_start, v.period_end, v.unit) as period_kind,
+       v.period_start, v.period_end, v.value, v.unit,
        v.source_publisher, v.source_title, v.source_url, v.source_date, v.confidence, v.note
 from pair v
 join shared s using (metric, unit)
 join metric_catalogue c using (metric)
 join platforms p using (platform_id)
-order by c.headline desc, c.family, v.metric, v.platform_id, v.period_end
+order by c.headline desc, c.family, v.metric, v.platform_id, period_kind, v.period_end

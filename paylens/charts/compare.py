@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import math
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from paylens.charts.layout import empty_figure, finish
-from paylens.charts.metrics import series_props
+from paylens.charts.metrics import KIND_DASH, KIND_WORDS, series_props
 from paylens.charts.palette import colour
 from paylens.charts.text import esc, wrap
 from paylens.units import axis_title
 
 MAX_PANELS = 12
+TITLE_CHARS = 24
 
 
 def charted_metrics(df: pd.DataFrame) -> list[str]:
@@ -41,7 +43,9 @@ def shared_metrics_figure(df: pd.DataFrame, title: str = "") -> go.Figure:
     labels = {m: parts[m]["metric_label"].iloc[0] for m in metrics}
     cols = 2 if len(metrics) > 1 else 1
     rows = math.ceil(len(metrics) / cols)
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[esc(labels[m]) for m in metrics],
+    # Titles wrapped short: two panels side by side on a 390 px phone leave each about 170 px.
+    titles = ["<br>".join(esc(line) for line in textwrap.wrap(labels[m], TITLE_CHARS)) for m in metrics]
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles,
                         vertical_spacing=min(0.12, 0.5 / rows), horizontal_spacing=0.08)
     traces: list[dict] = []
     axes: dict[str, dict] = {}
@@ -51,9 +55,18 @@ def shared_metrics_figure(df: pd.DataFrame, title: str = "") -> go.Figure:
         n = _axis(i + 1)
         part = parts[metric]
         joined = part["research_firm"].notna().all()
-        for pid, series in part.groupby("platform_id", sort=True):
-            traces.append({**series_props(series.sort_values("period_end"), joined, pid not in seen, size=7),
-                           "xaxis": f"x{n}", "yaxis": f"y{n}"})
+        kinds = part["period_kind"] if "period_kind" in part.columns else pd.Series("", index=part.index)
+        several_kinds = kinds.nunique() > 1
+        for (pid, kind), series in part.assign(period_kind=kinds.fillna("")).groupby(["platform_id", "period_kind"],
+                                                                                      sort=True):
+            # yearly and quarterly values of one series are separate lines, never one zig-zag
+            props = series_props(series.sort_values("period_end"), joined, pid not in seen, size=7)
+            if several_kinds:
+                props["line"] = {**props["line"], "dash": KIND_DASH.get(kind, "solid")}
+                props["name"] = f"{props['name']} · {KIND_WORDS.get(kind, kind)}"
+                props["showlegend"] = True
+                props["legendgroup"] = f"{pid}|{kind}"
+            traces.append({**props, "xaxis": f"x{n}", "yaxis": f"y{n}"})
             seen.add(pid)
         axes[f"yaxis{n}"] = {"title": {"text": axis_title(part["unit"].iloc[0]), "font": {"size": 11}},
                              "rangemode": "tozero"}
@@ -64,10 +77,11 @@ def shared_metrics_figure(df: pd.DataFrame, title: str = "") -> go.Figure:
             axes[f"xaxis{n}"] = {"range": [first - pd.Timedelta(days=200), last + pd.Timedelta(days=200)]}
     fig.add_traces(traces)  # one validation pass for all traces, not one per add_trace
     fig.update_layout(axes, height=max(360, 300 * rows))
+    fig.update_annotations(font={"size": 11})
     finish(fig, title)
-    # Subplot titles sit where the shared legend would: move the legend above them.
-    fig.update_layout(legend={"x": 1.0, "xanchor": "right", "y": 1.0 + 70 / fig.layout.height,
-                              "yanchor": "bottom"}, margin={"t": 110})
+    # Subplot titles sit where a top legend would: the shared legend goes below the panels.
+    fig.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -40 / fig.layout.height,
+                              "yanchor": "top"}, margin={"t": 110, "b": 60})
     return fig
 
 

@@ -52,6 +52,23 @@ def gap_breaks(ends: pd.Series) -> list[bool]:
     return [bool(d > 1.6 * usual) if pd.notna(d) else False for d in days]
 
 
+CALENDAR_KINDS = frozenset({"year", "half", "quarter", "month", "week"})
+
+
+def calendar_breaks(starts: pd.Series, ends: pd.Series) -> list[bool]:
+    """True before a calendar period that does not start right after the previous one ended (a missing period)."""
+    gaps = (pd.to_datetime(starts) - pd.to_datetime(ends).shift()).dt.days
+    return [bool(g > 1) if pd.notna(g) else False for g in gaps]
+
+
+def series_breaks(series: pd.DataFrame) -> list[bool]:
+    """Where a series' line breaks: by the calendar when its period kind has one, else by unusual spacing."""
+    kinds = set(series["period_kind"]) if "period_kind" in series.columns else set()
+    if len(kinds) == 1 and kinds <= CALENDAR_KINDS:
+        return calendar_breaks(series["period_start"], series["period_end"])
+    return gap_breaks(series["period_end"])
+
+
 def _objects(items: list) -> np.ndarray:
     """A 1-d object array of exactly these items (tuples stay tuples): plotly validates it as one array."""
     out = np.empty(len(items), dtype=object)
@@ -70,7 +87,7 @@ def with_gaps(series: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     xs = _ends(series)
     ys = series["value"].tolist()
     cds = hover_data(series)
-    for i in reversed([i for i, brk in enumerate(gap_breaks(series["period_end"])) if brk]):
+    for i in reversed([i for i, brk in enumerate(series_breaks(series)) if brk]):
         xs.insert(i, None)
         ys.insert(i, None)
         cds.insert(i, None)

@@ -38,49 +38,56 @@ def signal_label(signal: str) -> str:
     return SIGNAL_LABELS.get(signal, signal)
 
 
-def row_label(platform: str, articles: int) -> str:
-    """Heatmap row label: platform name and how many articles speak of it."""
-    return f"{esc(platform)} · {int(articles)} art."
+def column_label(platform: str, articles: int) -> str:
+    """Heatmap column label: platform name and how many articles speak of it (on two lines)."""
+    return f"{esc(platform)}<br>{int(articles)} art."
 
 
-def platform_of_row(label: str) -> str:
-    """Inverse of row_label: the (escaped) platform name."""
-    return label.rsplit(" · ", 1)[0]
+def signal_row_label(signal: str) -> str:
+    """A signal's name broken onto two lines when long, so rows stay readable on a phone."""
+    words = signal_label(signal).split(" ")
+    if len(signal_label(signal)) <= 16 or len(words) == 1:
+        return esc(signal_label(signal))
+    cut = max(range(1, len(words)), key=lambda i: -abs(len(" ".join(words[:i])) - len(" ".join(words[i:]))))
+    return esc(" ".join(words[:cut])) + "<br>" + esc(" ".join(words[cut:]))
 
 
 def heatmap_figure(df: pd.DataFrame, mode: str = "share", title: str = "") -> go.Figure:
-    """Rows = platforms, columns = signals; colour = share of the platform's articles or net stance.
+    """Rows = signals, columns = platforms; colour = share of the platform's articles or net stance.
 
-    Plotly heatmaps report no selection to Streamlit (its issue 8760), so each cell also carries an invisible
-    marker of a scatter trace: a click anywhere in a cell selects the nearest marker, which is that cell's.
-    In net mode, a cell backed by few articles is washed out: +1.00 from two articles is not a verdict.
+    Signals run down the side (ten readable rows even on a 390 px phone) and platforms across, each with its
+    article count: 100% of 2 articles is not 100% of 30. Plotly heatmaps report no selection to Streamlit (its
+    issue 8760), so each cell also carries an invisible marker of a scatter trace: a click anywhere in a cell
+    selects the nearest marker, which is that cell's. In net mode, cells backed by few articles are washed out.
     """
     if df.empty:
         return empty_figure("No signals found for these platforms and dates.")
     platforms = list(dict.fromkeys(df.sort_values("platform_id")["platform"]))
     ids = dict(zip(df["platform"], df["platform_id"], strict=True))
-    # The denominator goes into the row label: 100% of 2 articles is not 100% of 30.
     base = df.drop_duplicates("platform").set_index("platform")["platform_articles"]
     signals = [s for s in SIGNAL_LABELS if s in set(df["signal"])]
     value = "share" if mode == "share" else "net_stance"
-    grid = df.pivot_table(index="platform", columns="signal", values=value, aggfunc="first")
-    grid = grid.reindex(index=platforms, columns=signals)
-    articles = (df.pivot_table(index="platform", columns="signal", values="articles", aggfunc="first")
-                  .reindex(index=platforms, columns=signals).fillna(0))
-    detail = df.assign(text=[
+
+    def grid(column: str, frame: pd.DataFrame = df) -> pd.DataFrame:
+        return (frame.pivot_table(index="signal", columns="platform", values=column, aggfunc="first")
+                     .reindex(index=signals, columns=platforms))
+
+    values = grid(value)
+    articles = grid("articles").fillna(0)
+    detail = grid("text", df.assign(text=[
         f"{esc(zh)}<br>{a} of {b} articles · {h} hits (+{p} / −{n} / ={u})"
         for zh, a, b, h, p, n, u in zip(df["platform_zh"].fillna(""), df["articles"], df["platform_articles"],
                                         df["hits"], df["positive"], df["negative"], df["neutral"], strict=True)
-    ]).pivot_table(index="platform", columns="signal", values="text", aggfunc="first")
-    detail = detail.reindex(index=platforms, columns=signals).fillna("no hits")
+    ])).fillna("no hits")
     is_share = mode == "share"
-    xs = [signal_label(s) for s in signals]
-    ys = [row_label(p, base[p]) for p in platforms]
+    xs = [column_label(p, base[p]) for p in platforms]
+    ys = [signal_row_label(s) for s in signals]
     fig = go.Figure(go.Heatmap(
-        z=grid.values, x=xs, y=ys, xgap=2, ygap=2, hoverinfo="skip",
+        z=values.values, x=xs, y=ys, xgap=2, ygap=2, hoverinfo="skip",
         colorscale="Blues" if is_share else DIVERGING, zmin=0 if is_share else -1, zmax=1,
-        colorbar={"title": "share" if is_share else "net", "tickformat": ".0%" if is_share else ".1f",
-                  "len": 0.9, "thickness": 14},
+        colorbar={"title": {"text": "share" if is_share else "net stance", "side": "top"},
+                  "tickformat": ".0%" if is_share else ".1f", "orientation": "h", "x": 0, "xanchor": "left",
+                  "y": 1.02, "yanchor": "bottom", "len": 0.5, "thickness": 10},
         texttemplate="%{z:.0%}" if is_share else "%{z:+.2f}",
     ))
     if not is_share:
@@ -89,23 +96,23 @@ def heatmap_figure(df: pd.DataFrame, mode: str = "share", title: str = "") -> go
         fig.add_trace(go.Heatmap(z=veil, x=xs, y=ys, xgap=2, ygap=2, zmin=0, zmax=1, showscale=False,
                                  hoverinfo="skip", colorscale=[[0, "rgba(255,255,255,0)"],
                                                                [1, "rgba(255,255,255,0.85)"]]))
-    cells = [(x, y, s, ids[p], grid.at[p, s], detail.at[p, s])
-             for p, y in zip(platforms, ys, strict=True) for s, x in zip(signals, xs, strict=True)]
+    cells = [(x, y, s, ids[p], values.at[s, p], detail.at[s, p])
+             for s, y in zip(signals, ys, strict=True) for p, x in zip(platforms, xs, strict=True)]
     fig.add_trace(go.Scatter(
         x=[c[0] for c in cells], y=[c[1] for c in cells], mode="markers", showlegend=False, name="cells",
         marker={"size": 24, "opacity": 0, "color": "#000"},
         selected={"marker": {"opacity": 0}}, unselected={"marker": {"opacity": 0}},
-        customdata=[[c[2], c[3], c[5]] for c in cells],
+        customdata=[[c[2], c[3], c[5], signal_label(c[2])] for c in cells],
         text=[("—" if pd.isna(c[4]) else f"{c[4]:.0%} of articles" if is_share else
                f"net stance {c[4]:+.2f}") for c in cells],
-        hovertemplate="<b>%{y}</b> · %{x}<br>%{text}<br>%{customdata[2]}<br><i>click for the sentences</i>"
-                      "<extra></extra>",
+        hovertemplate="<b>%{x}</b> · %{customdata[3]}<br>%{text}<br>%{customdata[2]}<br>"
+                      "<i>click for the sentences</i><extra></extra>",
     ))
-    axis_text = {"tickmode": "array", "automargin": True, "tickfont": {"size": 12}}
-    fig.update_layout(height=max(320, 190 + 44 * len(platforms)), hoverdistance=-1, clickmode="event+select",
+    axis_text = {"tickmode": "array", "automargin": True, "tickfont": {"size": 12}, "fixedrange": True}
+    fig.update_layout(height=max(360, 150 + 40 * len(signals)), hoverdistance=-1, clickmode="event+select",
                       dragmode=False,
                       yaxis={**axis_text, "tickvals": ys, "ticktext": ys, "autorange": "reversed"},
-                      xaxis={**axis_text, "tickvals": xs, "ticktext": xs, "tickangle": -35})
+                      xaxis={**axis_text, "tickvals": xs, "ticktext": xs, "side": "bottom"})
     return finish(fig, title)
 
 

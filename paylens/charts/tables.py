@@ -151,3 +151,33 @@ def signal_names(ids: str | None) -> str:
     if not isinstance(ids, str) or not ids:
         return ""
     return ", ".join(signal_label(s.strip()) for s in ids.split(",") if s.strip())
+
+
+def metric_option_label(row: pd.Series) -> str:
+    """'Market share · Third party mobile payment (Analysys) · 2015–2020 · 48 values' for the metric picker."""
+    first, last = pd.Timestamp(row["first_period"]).year, pd.Timestamp(row["last_period"]).year
+    span = str(first) if first == last else f"{first}–{last}"
+    n = int(row["n_values"])
+    return f"{row['family']} · {row['label']} · {span} · {n} value{'s' if n != 1 else ''}"
+
+
+def series_age_lines(ages: pd.DataFrame) -> list[tuple[str, bool]]:
+    """One line per series, 'Alipay · quarterly: as of 2020-Q2 · 6 years ago', and whether it is stale."""
+    from paylens.charts.metrics import KIND_WORDS
+
+    several = ages["metric"].nunique() > 1 if "metric" in ages.columns else False
+    lines = []
+    for row in ages.itertuples():
+        kind = KIND_WORDS.get(getattr(row, "period_kind", ""), "")
+        who = f"{row.platform}" + (f" · {row.metric_label}" if several else "") + (f" · {kind}" if kind else "")
+        lines.append((f"{who}: {row.as_of}", bool(row.stale)))
+    return lines
+
+
+def one_side_table(cover: pd.DataFrame, platform: str, rival: str) -> pd.DataFrame:
+    """Metrics only one of the pair reports, with readable headers: Metric, Family, and a count per platform."""
+    if cover.empty:
+        return cover
+    only = cover[(cover["platform_values"] == 0) | (cover["rival_values"] == 0)]
+    return pd.DataFrame({"Metric": only["metric_label"], "Family": only["family"],
+                         f"{platform} values": only["platform_values"], f"{rival} values": only["rival_values"]})

@@ -210,6 +210,24 @@ def url_choice(label: str, param: str, options: Sequence[str], default: str | No
     return chosen
 
 
+def url_multichoice(label: str, param: str, options: Sequence[str], format_func: Callable[[str], str] = str,
+                    **kwargs) -> list[str]:
+    """A multiselect whose values start from the URL (comma list; unknown ones dropped with a notice)."""
+    key, wkey = f"v_{param}", f"w_{param}"
+    options = list(options)
+    if key not in st.session_state:
+        wanted, bad = parse_competitors(initial(param), options)
+        for value in bad:
+            notice(unknown_value_notice(label, param, value))
+        st.session_state[key] = ",".join(wanted or [])
+    remembered = [v for v in str(st.session_state[key]).split(",") if v in options]
+    if st.session_state.get(wkey) is None or any(v not in options for v in st.session_state[wkey]):
+        st.session_state[wkey] = remembered
+    chosen = st.multiselect(label, options, key=wkey, format_func=format_func, **kwargs)
+    st.session_state[key] = ",".join(chosen)
+    return list(chosen)
+
+
 def unknown_value_notice(label: str, param: str, wanted: str) -> str:
     """Why a link's value was dropped, in the analyst's words."""
     return f"Ignored {param}={wanted!r} in the link: it is not one of the choices for {label} here."
