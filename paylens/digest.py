@@ -181,7 +181,9 @@ def _heading(d: Digest) -> str:
 
 
 def _article_line(a: dict) -> tuple[str, str]:
-    meta = ", ".join(str(x) for x in (a.get("publisher"), a.get("date")) if x)
+    added = a.get("added_on")
+    fetched = f"added {added}" if added and added != a.get("date") else None
+    meta = ", ".join(str(x) for x in (a.get("publisher"), a.get("date"), fetched) if x)
     return str(a.get("title") or "Untitled"), meta
 
 
