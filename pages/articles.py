@@ -11,9 +11,12 @@ from paylens.charts.tables import (
     page_count,
     page_span,
     rows_caption,
+    signal_names,
 )
 from paylens.ui.filters import sync_url, url_choice
 from paylens.ui.frame import page_filters
+from paylens.ui.intake import also_in, intake_section, url_box
+from paylens.ui.search import search_box
 from paylens.ui.store import run
 from paylens.ui.upload import upload_box
 from paylens.ui.widgets import download_csv, empty_state, sources
@@ -38,11 +41,16 @@ else:
     start, stop = page_span(int(page), len(corpus), ARTICLES_PER_PAGE)
     note.caption(f"{rows_caption(start, stop, len(corpus))}, newest first. Download CSV gives all of them.")
     shown = articles_table(corpus, start, stop)
-    st.dataframe(shown.drop(columns=["article_id", "label"]), hide_index=True, width="stretch", column_config={
+    readable = shown.assign(signals=shown["signals"].map(signal_names))
+    st.dataframe(readable.drop(columns=["article_id", "label"]), hide_index=True, width="stretch", column_config={
         "date": "Date", "title": st.column_config.TextColumn("Title", width="large"),
         "publisher": "Publisher", "lang": "Lang", "hits": st.column_config.NumberColumn("Hits"),
-        "signals": "Signals", "url": st.column_config.LinkColumn("Source", display_text="open")})
+        "signals": st.column_config.TextColumn("Signals", width="large"),
+        "url": st.column_config.LinkColumn("Source", display_text="open")})
 download_csv(corpus, "articles", f, help=f"All {len(corpus):,} articles in these filters, not only this page")
+
+st.subheader("Search")
+search = search_box(f, "articles")
 
 st.subheader("Read an article")
 labels = dict(zip(shown["article_id"], shown["label"], strict=True))
@@ -58,11 +66,18 @@ if article_id:
                                f"{row['lang']} · {len(hits)} hits"))
     if row["url"]:
         st.link_button("Open the source", row["url"])
+    also_in(article_id)
     with st.container(border=True, height=520):
         st.markdown(highlighted_markdown(row["body"], hits, SIGNAL_LABELS))
     download_csv(hits, "article_hits", f, article_id, key="dl_hits")
     sources(detail, "article_source")
 
 st.subheader("Add articles")
-upload_box()
-sync_url(f, {"page": page if page != "1" else "", "article": article_id or ""})
+url_tab, file_tab, intake_tab = st.tabs(["From a URL", "Upload files", "Intake: feeds and runs"])
+with url_tab:
+    url_box()
+with file_tab:
+    upload_box()
+with intake_tab:
+    intake_section()
+sync_url(f, {"page": page if page != "1" else "", "article": article_id or "", **search})

@@ -6,8 +6,10 @@ import streamlit as st
 
 from paylens.charts.coverage import coverage_figure
 from paylens.charts.tables import latest_table, share_cards
+from paylens.ui.digest import what_changed
 from paylens.ui.filters import sync_url, url_choice
 from paylens.ui.frame import page_filters
+from paylens.ui.intake import freshness
 from paylens.ui.store import chart_rows, run
 from paylens.ui.widgets import chart, download_csv, empty_state, sources
 
@@ -16,6 +18,9 @@ today = date.today()
 st.title("PayLens · Alipay and its rivals")
 st.caption("Sourced numbers on China's payment platforms. Every figure links to where it was published; "
            "market shares are kept per research firm and never spliced together.")
+
+freshness()
+changed = what_changed(f)
 
 st.subheader("Latest headline figures")
 view = f.url_params()
@@ -48,4 +53,4 @@ chart(coverage_figure(coverage, "Distinct metrics per platform and year (blank =
 st.caption("Hover a cell for the metrics behind it. Blank cells are real gaps: nothing is filled in.")
 download_csv(coverage, "coverage", f, family)
 sources(latest, "latest_sources")
-sync_url(f, {"family": family or ""})
+sync_url(f, {"family": family or "", **changed})

@@ -7,6 +7,7 @@ from paylens.charts.tables import readable_hits
 from paylens.ui.evidence import evidence_cards
 from paylens.ui.filters import platform_names, set_choice, sync_url, url_choice
 from paylens.ui.frame import page_filters
+from paylens.ui.search import search_box
 from paylens.ui.store import chart_rows
 from paylens.ui.widgets import clicked_cell, download_csv, empty_state, events_for, sources
 
@@ -55,4 +56,6 @@ else:
     evidence_cards(readable_hits(evidence, names))
 download_csv(evidence, "signal_evidence", f, f"{signal}_{platform or 'all'}", key="dl_evidence")
 sources(evidence, "evidence_sources")
-sync_url(f, {"mode": mode, "signal": signal, "focus": platform or ""})
+with st.expander(f"Search the evidence of {signal_label(signal)}", expanded=bool(st.session_state.get("v_q"))):
+    search = search_box(f, "signals", fixed={"signal": signal})
+sync_url(f, {"mode": mode, "signal": signal, "focus": platform or "", **search})

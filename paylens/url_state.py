@@ -30,7 +30,12 @@ DEFAULT_VIEW: dict[str, str] = {
     "rival": "",       # Compare: "" = the second chosen competitor
     "page": "1",       # Articles table page
     "article": "",
-    "q": "",           # full-text search
+    "q": "",           # full-text search, with its filters
+    "q_platform": "",
+    "q_signal": "",
+    "q_stance": "",
+    "q_publisher": "",
+    "changed": "",     # Overview's "What changed" window in days
 }
 VIEW_KEYS = tuple(DEFAULT_VIEW)
 

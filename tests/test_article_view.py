@@ -18,6 +18,15 @@ def test_hit_sentences_are_highlighted_with_their_tags():
                          "stance": ["negative", "positive"]})
     md = highlighted_markdown(body, hits, {"touchless_subsidy": "Touchless"})
     assert ":orange-background[Alipay adds tap payments\\.]" in md
-    assert ":red-badge[Touchless]" in md and ":green-badge[Touchless]" in md
+    assert ":red-badge[Touchless · negative]" in md and ":blue-badge[Touchless · positive]" in md
     assert "The weather was fine\\." in md and ":orange-background[The weather" not in md
     assert ":orange-background[支付宝推出碰一下。]" in md
+
+
+def test_tags_name_the_platform_each_hit_was_given_to():
+    body = "WeChat Pay is taking Alipay's merchants."
+    hits = pd.DataFrame({"sentence_idx": [0, 0], "signal": ["competitive_threat"] * 2,
+                         "stance": ["negative", "neutral"], "platform": ["Alipay", "WeChat Pay"]})
+    md = highlighted_markdown(body, hits, {"competitive_threat": "Competitive threat"})
+    assert ":red-badge[Alipay · Competitive threat · negative]" in md
+    assert ":gray-badge[WeChat Pay · Competitive threat · neutral]" in md
