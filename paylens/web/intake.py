@@ -28,7 +28,7 @@ from paylens.store.build import BuildResult, lock_for
 from paylens.store.intake import _clean_partial_writes, _commit, _nothing_new, article_files, unused_name
 from paylens.store.intake_records import also_in_bytes, also_in_urls
 from paylens.store.sources import read_articles
-from paylens.web.dedup import ShingleIndex, canonical_url
+from paylens.web.dedup import Match, ShingleIndex, canonical_url
 from paylens.web.fetch import FetchError, fetch
 from paylens.web.page import Page, page_from_fetched
 
@@ -80,6 +80,7 @@ class Corpus:
 
     urls: dict[str, str]  # canonical URL -> the article file it belongs to
     index: ShingleIndex
+    bodies: dict[str, str] = field(default_factory=dict)  # body sha256 -> article file (exact copies, any length)
 
 
 def load_corpus(data_dir: Path) -> Corpus:
@@ -87,15 +88,17 @@ def load_corpus(data_dir: Path) -> Corpus:
     folder = data_dir / "articles"
     articles = read_articles(data_dir) if folder.exists() else []
     urls: dict[str, str] = {}
+    bodies: dict[str, str] = {}
     index = ShingleIndex()
     for art in articles:
         name = Path(art.name).name
         if art.url:
             urls.setdefault(canonical_url(art.url), name)
+        bodies.setdefault(art.sha256, name)
         index.add(name, art.url, art.body)
     for url in also_in_urls(data_dir):
         urls.setdefault(canonical_url(url), "data/intake/also_in.csv")
-    return Corpus(urls, index)
+    return Corpus(urls, index, bodies)
 
 
 def known_url(corpus: Corpus, *urls: str) -> str | None:
@@ -115,7 +118,8 @@ def decide(corpus: Corpus, folder: Path, pages: list[Page]) -> tuple[list[Outcom
         if original:
             outcomes.append(Outcome(page.requested_url, "duplicate_url", original, page=page))
             continue
-        match = corpus.index.best(page.body)
+        sha = hashlib.sha256(page.body.encode("utf-8")).hexdigest()
+        match = Match(corpus.bodies[sha], None, 1.0) if sha in corpus.bodies else corpus.index.best(page.body)
         if match:
             rows.append({"article_file": match.key, "url": page.url, "publisher": page.publisher,
                          "title": page.title, "date": page.date, "similarity": f"{match.score:.3f}",
@@ -124,11 +128,11 @@ def decide(corpus: Corpus, folder: Path, pages: list[Page]) -> tuple[list[Outcom
             outcomes.append(Outcome(page.requested_url, "also_in", match.key, match.score, page))
             continue
         stem, _, suffix = page.file_name.rpartition(".")
-        sha = hashlib.sha256(page.body.encode("utf-8")).hexdigest()
         name = unused_name(folder, stem, f".{suffix}", sha, files).name
         corpus.urls[canonical_url(page.url)] = name
         corpus.urls.setdefault(canonical_url(page.requested_url), name)
         corpus.index.add(name, page.url, page.body)
+        corpus.bodies[sha] = name
         files[folder / name] = page.article_bytes()
         outcomes.append(Outcome(page.requested_url, "added", name, page=page))
     return outcomes, files, rows

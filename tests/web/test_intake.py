@@ -151,3 +151,25 @@ def test_a_missing_file_is_bad_input(env):
     data, db = env
     res = ingest(data, db, "no/such/file.txt")
     assert res.exit_code == 2 and "no/such/file.txt:1: no such file or folder" in res.output
+
+
+def test_decide_on_an_exact_copy_and_within_one_batch(data_copy):
+    """A page whose body is a corpus article's is a repost (1.0); two copies in one batch add one article."""
+    from paylens.web.intake import decide, load_corpus
+    from paylens.web.page import Page
+
+    original = sorted((data_copy / "articles").glob("*.txt"))[0]
+    body = parse_article(original).body
+
+    def page(url: str, text: str) -> Page:
+        return Page(url=url, requested_url=url, title="T", publisher="P", date="2025-01-01", lang="en", body=text,
+                    fetched_at="2025-01-01T00:00:00Z", charset="utf-8")
+
+    outcomes, files, rows = decide(load_corpus(data_copy), data_copy / "articles",
+                                   [page("https://a.example/copy", body)])
+    assert [(o.status, o.file, o.similarity) for o in outcomes] == [("also_in", original.name, 1.0)]
+    assert not files and rows[0]["article_file"] == original.name and rows[0]["similarity"] == "1.000"
+    new = " ".join(site.EN_PARAGRAPHS)
+    outcomes, files, rows = decide(load_corpus(data_copy), data_copy / "articles",
+                                   [page("https://a.example/new", new), page("https://b.example/again", new)])
+    assert [o.status for o in outcomes] == ["added", "also_in"] and len(files) == 1 and len(rows) == 1
