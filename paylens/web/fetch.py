@@ -99,10 +99,16 @@ def _pinned(url: str, address: str) -> tuple[str, dict[str, str], dict[str, obje
     parts = urlsplit(url)
     host = f"[{address}]" if ":" in address else address
     netloc = host if parts.port is None else f"{host}:{parts.port}"
+    name = parts.hostname or ""
+    if not name.isascii():
+        name = name.encode("idna").decode("ascii")  # 例子.cn -> xn--fsqu00a.cn, as the Host header must be ASCII
+    elif ":" in name:
+        name = f"[{name}]"
     extensions: dict[str, object] = {}
     if parts.scheme.lower() == "https":
-        extensions["sni_hostname"] = parts.hostname  # TLS checks the certificate against the real name
-    return urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, "")), {"Host": parts.netloc}, extensions
+        extensions["sni_hostname"] = name.strip("[]")  # TLS checks the certificate against the real name
+    host_header = name if parts.port is None else f"{name}:{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, "")), {"Host": host_header}, extensions
 
 
 @cache
@@ -129,7 +135,10 @@ def fetch(url: str, *, accept: tuple[str, ...] = HTML_TYPES, timeout: float | No
     max_redirects = MAX_REDIRECTS if max_redirects is None else max_redirects
     deadline = time.monotonic() + timeout * 2
     current = url.strip()
+    # No kept-alive connections: a connection is opened for one checked address and one TLS name, never reused
+    # for a redirect to another host on the same address.
     with httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=False, trust_env=False, verify=_tls(),
+                      limits=httpx.Limits(max_keepalive_connections=0),
                       headers={"User-Agent": USER_AGENT, "Accept": ", ".join(accept) + ", */*;q=0.1",
                                "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}) as client:
         for _hop in range(max_redirects + 1):

@@ -71,6 +71,8 @@ def test_the_connection_is_pinned_to_the_checked_address():
     assert headers == {"Host": "news.example.com:8443"} and ext == {"sni_hostname": "news.example.com"}
     url, _, ext = fetch_mod._pinned("http://news.example.com/a", "2606:2800::1")
     assert url == "http://[2606:2800::1]/a" and ext == {}
+    url, headers, ext = fetch_mod._pinned("https://例子.cn/新闻", "93.184.216.34")
+    assert headers == {"Host": "xn--fsqu00a.cn"} and ext == {"sni_hostname": "xn--fsqu00a.cn"}
 
 
 def test_follows_a_redirect(web_site, allow_private):
