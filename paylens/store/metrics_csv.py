@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
@@ -29,9 +31,13 @@ NATURAL_KEY = ("platform_id", "metric", "period_start", "period_end", "source_ur
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 # YYYY-MM-DD only: date.fromisoformat also takes ISO week dates such as "2020-W01-1".
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_CHUNK = 1 << 20
+# Columns whose text repeats from row to row: each distinct value is kept once, not once per row.
+_REPEATED = ("platform_id", "metric", "period", "unit", "source_publisher", "source_title", "source_date",
+             "confidence", "note")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a 20 MB import holds ~100k of these
 class MetricRow:
     """One validated metric value with its provenance and where it came from."""
 
@@ -92,12 +98,36 @@ def decode(data: bytes, name: str) -> str:
     return text
 
 
+def check_text(data: bytes, name: str) -> None:
+    """What decode() checks (size, UTF-8, NUL bytes), without keeping the decoded text in memory."""
+    if len(data) > MAX_BYTES or b"\x00" in data:
+        decode(data, name)  # raises with the line
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(data), _CHUNK):
+            decoder.decode(view[start:start + _CHUNK])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        decode(data, name)  # raises with the line of the first bad byte
+        raise
+
+
 def parse(data: bytes, name: str, platforms: set[str]) -> list[MetricRow]:
     """Parse and validate every row; raise InputError listing all problems."""
-    text = decode(data, name)
-    if not text.strip():
+    return list(iter_rows(data, name, platforms))
+
+
+def iter_rows(data: bytes, name: str, platforms: set[str]) -> Iterator[MetricRow]:
+    """Validate and yield rows one at a time, decoding as it goes (a 20 MB file is never held as text).
+
+    Raises InputError listing all problems once every row was read, so a caller must consume it all
+    before acting on any row.
+    """
+    check_text(data, name)
+    if not data.removeprefix(codecs.BOM_UTF8).strip():
         raise InputError(f"{name}:1: file is empty; expected a header: {','.join(COLUMNS)}")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=""))
     problems: list[str] = []
     records = _records(reader, name, problems)
     _, header = next(records, (1, []))
@@ -112,8 +142,8 @@ def parse(data: bytes, name: str, platforms: set[str]) -> list[MetricRow]:
         if len(header) != len(set(header)):
             detail.append("duplicate column names")
         raise InputError(problems or f"{name}:1: bad header ({'; '.join(detail)}); expected {','.join(COLUMNS)}")
-    rows: list[MetricRow] = []
     seen: dict[tuple, int] = {}
+    shared: dict[str, str] = {}  # one string object per distinct text (units, publishers, ...) for all rows
     for start, cells in records:
         if not any(c.strip() for c in cells):
             continue
@@ -121,6 +151,8 @@ def parse(data: bytes, name: str, platforms: set[str]) -> list[MetricRow]:
             problems.append(f"{name}:{start}: expected {len(header)} fields, found {len(cells)}")
             continue
         rec = dict(zip(header, cells, strict=True))
+        for field in _REPEATED:
+            rec[field] = shared.setdefault(rec[field], rec[field])
         row, errs = _check(rec, platforms, name, start)
         problems.extend(errs)
         if row is None:
@@ -130,12 +162,12 @@ def parse(data: bytes, name: str, platforms: set[str]) -> list[MetricRow]:
                             f"(same platform_id, metric, period_start, period_end, source_url)")
             continue
         seen[row.key()] = start
-        rows.append(row)
+        if not problems:
+            yield row
     if problems:
         raise InputError(problems)
-    if not rows:
+    if not seen:
         raise InputError(f"{name}:2: no data rows after the header")
-    return rows
 
 
 def _records(reader, name: str, problems: list[str]):
