@@ -138,22 +138,57 @@ def unused_name(folder: Path, stem: str, suffix: str, sha256: str, taken: Contai
     raise InputError(f"{folder / candidates[0]}:1: no free file name for this article")
 
 
+# What a re-imported row must agree on with the saved row of the same natural key: the number it charts.
+# (Wording such as a note or a title may differ; the saved row's text stays.)
+CONFLICT_FIELDS = ("value", "unit")
+
+
+def _conflict(row: metrics_csv.MetricRow, old: metrics_csv.MetricRow) -> str | None:
+    """`FILE:LINE: message` when row has old's natural key but says something else, or None."""
+    differ = [f for f in CONFLICT_FIELDS if getattr(row, f) != getattr(old, f)]
+    if not differ:
+        return None
+    def show(v: object) -> str:
+        return f"{v:g}" if isinstance(v, float) else repr(v)
+
+    detail = "; ".join(f"{f} {show(getattr(old, f))} there, {show(getattr(row, f))} here" for f in differ)
+    return (f"{row.source_file}:{row.source_line}: conflicts with {old.source_file}:{old.source_line}, which has "
+            f"the same {', '.join(metrics_csv.NATURAL_KEY)} ({detail}); to replace it, change or remove line "
+            f"{old.source_line} of {old.source_file} and import again (or give this row its own source_url)")
+
+
 def import_metrics(cfg: Settings, csv_path: Path) -> IntakeResult:
-    """Validate a metrics CSV; save it under data/imports/ and rebuild if it adds rows."""
+    """Validate a metrics CSV; save it under data/imports/ and rebuild if it adds rows.
+
+    A row whose natural key is already in data/ must give the same value and unit; one that differs
+    is a conflict: InputError (exit 2) naming both lines, and nothing is written. Rows are streamed:
+    checked one at a time and not kept, so a 20 MB file does not hold ~100k rows in memory twice.
+    """
     data = _read_capped(csv_path, metrics_csv.MAX_BYTES)
     # Validate before taking the lock, so bad input creates nothing (not even the lock file).
     platforms = {p["platform_id"] for p in read_platforms(cfg.data_dir)}
-    rows = metrics_csv.parse(data, str(csv_path), platforms)
+    for _row in metrics_csv.iter_rows(data, str(csv_path), platforms):
+        pass
     with lock_for(cfg.db_path):  # the rebuild below re-validates everything under the lock
         _clean_partial_writes({cfg.data_dir / "imports"})
-        existing = {r.key() for r in read_metrics(cfg.data_dir, platforms)}
-        new = [r for r in rows if r.key() not in existing]
+        existing = {r.key(): r for r in read_metrics(cfg.data_dir, platforms)}
+        total, new, conflicts = 0, 0, []
+        for row in metrics_csv.iter_rows(data, str(csv_path), platforms):
+            total += 1
+            old = existing.get(row.key())
+            if old is None:
+                new += 1
+            elif problem := _conflict(row, old):
+                conflicts.append(problem)
+        del existing
+        if conflicts:
+            raise InputError(conflicts)
         if not new:
-            return _nothing_new(cfg, len(rows))
+            return _nothing_new(cfg, total)
         digest = hashlib.sha256(data).hexdigest()[:12]
         target = cfg.data_dir / "imports" / f"{digest}-{_safe_name(csv_path.stem)[:60]}.csv"
         result = _commit(cfg, {target: data})
-        return IntakeResult(len(new), len(rows) - len(new), [target], result)
+        return IntakeResult(new, total - new, [target], result)
 
 
 def article_files(paths: list[Path]) -> list[Path]:
