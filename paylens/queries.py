@@ -21,13 +21,13 @@ LIST_PARAMS = frozenset({"competitors", "categories", "signals", "terms"})
 DATE_PARAMS = frozenset({"from", "to"})
 # Integer parameters and their allowed range, checked when bound: DuckDB would fail on a negative LIMIT or
 # an out-of-range value with an exception that is no help to an analyst. max_points 0 means "no thinning".
-INT_RANGES: dict[str, tuple[int, int]] = {"limit": (1, 100_000), "max_points": (0, 1_000_000)}
+INT_RANGES: dict[str, tuple[int, int]] = {"limit": (1, 100_000), "max_points": (0, 1_000_000), "depth": (0, 4096)}
 INT_PARAMS = frozenset(INT_RANGES)
 # Parameters an analyst may leave out: empty list means "all", the date range is open.
 DEFAULTS: dict[str, object] = {
     "competitors": [], "categories": [], "signals": [],
     "from": date(1900, 1, 1), "to": date(2100, 12, 31), "limit": 500, "max_points": 300,
-    "platform": "", "signal": "", "stance": "", "article_id": "", "family": "", "q": "", "publisher": "",
+    "platform": "", "signal": "", "stance": "", "article_id": "", "family": "", "q": "", "publisher": "", "depth": 0,
 }
 
 

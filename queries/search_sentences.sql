@@ -9,14 +9,23 @@ scored as (    -- texts holding any query term: summed BM25 weights, and how man
     group by p.text_id
 ),
 ranked as (    -- coordination: a text holding every query term outranks one holding a few of them
-    select text_id, bm25 * matched / (select greatest(count(*), 1) from query_terms) as score
-    from scored
+    select s.text_id, s.bm25 * s.matched / (select greatest(count(*), 1) from query_terms) as score, t.n_docs
+    from scored s
+    join search_texts t using (text_id)
+),
+floor as (     -- depth > 0: only the best texts, enough of them to hold limit x depth places (ties kept)
+    select case when $depth = 0 then 0
+                else coalesce(max(score) filter (where cum_docs >= $limit * $depth), 0) end as min_score
+    from (select score, sum(n_docs) over (order by score desc rows between unbounded preceding and current row)
+                        as cum_docs
+          from ranked)
 ),
 found as (     -- every place those texts occur, in the dates and publisher (narrow columns: this can be large)
     select d.doc_id, d.article_no, d.date, d.n_hits, r.score
     from search_docs d
     join ranked r using (text_id)
-    where (d.date is null or d.date between $from and $to)
+    where r.score >= (select min_score from floor)
+      and (d.date is null or d.date between $from and $to)
       and ($publisher = '' or d.publisher = $publisher)
 ),
 hits as (      -- their signal hits that pass the platform, signal and stance filters
@@ -34,10 +43,13 @@ best_hit as (  -- one row per unit: its strongest passing hit
     from hits
     group by doc_id
 ),
-open_articles as (  -- articles whose hit-free sentences pass the Competitors filter
-    select article_no
-    from search_articles
-    where platform_ids is null or list_has_any(platform_ids, $competitors)
+open_articles as (  -- articles of found hit-free units that pass Competitors: without hits, or with a chosen one
+    select distinct f.article_no
+    from found f
+    where f.n_hits = 0
+      and (not exists (select 1 from search_article_platforms ap where ap.article_no = f.article_no)
+           or exists (select 1 from search_article_platforms ap
+                      where ap.article_no = f.article_no and list_contains($competitors, ap.platform_id)))
 ),
 kept as (      -- a unit with a passing hit, or (with no hit filter) a unit without hits in an open article
     select f.*, b.platform_id, b.signal, b.stance
@@ -55,7 +67,7 @@ top as (
 )
 select t.score, t.date, t.platform_id, p.short_name as platform, t.signal, t.stance, d.n_hits,
        x.text as sentence, d.sentence_idx, d.sentence_idx < 0 as is_title,
-       a.title, a.publisher, a.url, a.article_id, a.file, a.lang
+       a.title, a.publisher, a.url, a.article_id, a.file, a.lang, (select min_score from floor) as min_score
 from top t
 join search_docs d using (doc_id)
 join search_texts x using (text_id)

@@ -29,6 +29,7 @@ SAMPLES = {
     "q": "",
     "terms": "alipay,支付宝",
     "publisher": "",
+    "depth": "8",
 }
 NAMES = sorted(queries.load_all())
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +30,29 @@ def search_params(text: str, tokenizer: Tokenizer, filters: Mapping[str, object]
 def search(con: duckdb.DuckDBPyConnection, text: str, tokenizer: Tokenizer,
            filters: Mapping[str, object] | None = None, limit: int = 50) -> pd.DataFrame:
     """Sentences and titles matching text, best first (empty frame with the columns for a blank query)."""
-    return queries.run(con, QUERY, search_params(text, tokenizer, filters, limit))
+    params = search_params(text, tokenizer, filters, limit)
+    return run_deepening(lambda p: queries.run(con, QUERY, p), params)
+
+
+DEPTHS = (8, 128, 0)  # candidate places per result asked for; 0 = every match
+
+
+def run_deepening(run: Callable[[dict], pd.DataFrame], params: dict[str, object]) -> pd.DataFrame:
+    """Run the query on the best-scoring texts first, widening only when the filters leave too few results.
+
+    With depth d the query reads only the texts that hold the first limit x d places (by score, ties kept),
+    so a common word in a large corpus does not join every one of its places. When fewer than `limit`
+    results pass the filters and some texts were left out (min_score > 0), it runs again deeper. The
+    results are the same as a full run: every text left out scores below every result kept.
+    """
+    limit = int(params.get("limit", 50))
+    for depth in DEPTHS:
+        df = run({**params, "depth": depth})
+        if len(df) >= limit or depth == 0 or df.empty and not params.get("terms"):
+            return df
+        if len(df) and float(df["min_score"].iloc[0]) <= 0:
+            return df
+    return df
 
 
 @dataclass(frozen=True)

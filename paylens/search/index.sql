@@ -1,22 +1,23 @@
 -- Search index from the staged rows (search_stage_docs, search_stage_texts, search_stage_terms): BM25 term
 -- weights precomputed per (term, text), so a query only sums weights. k1 = 1.2, b = 0.75.
 create table search_texts as
-select text_id, text, dl
-from search_stage_texts
-order by text_id;
+select t.text_id, t.text, t.dl, coalesce(c.n_docs, 0)::integer as n_docs
+from search_stage_texts t
+left join (select text_id, count(*) as n_docs from search_stage_docs group by text_id) c using (text_id)
+order by t.text_id;
 
--- One row per article: an integer key for the index, and the platforms its hits name (null: no hits), which
--- decide whether a sentence without hits of its own passes the Competitors filter (as articles_list does).
+-- One row per article (an integer key for the index), and one per platform its hits name: they decide whether
+-- a sentence without hits of its own passes the Competitors filter (as articles_list does).
 create table search_articles as
-with article_platforms as (
-    select article_id, list(distinct platform_id order by platform_id) as platform_ids
-    from signal_hits
-    group by article_id
-)
-select (row_number() over (order by a.article_id))::integer as article_no, a.article_id, ap.platform_ids
-from articles a
-left join article_platforms ap using (article_id)
+select (row_number() over (order by article_id))::integer as article_no, article_id
+from articles
 order by article_no;
+
+create table search_article_platforms as
+select distinct sa.article_no, h.platform_id
+from signal_hits h
+join search_articles sa using (article_id)
+order by sa.article_no, h.platform_id;
 
 -- One row per indexed unit: each sentence of an article (sentence_idx as in signal_hits) and its title (-1),
 -- with what the filters need as narrow columns: date, publisher, the unit's number of hits.

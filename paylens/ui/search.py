@@ -12,7 +12,7 @@ from paylens.article_view import escape_markdown
 from paylens.charts.signals import SIGNAL_LABELS
 from paylens.config import settings
 from paylens.digest import safe_url
-from paylens.search.engine import MAX_QUERY_CHARS, QUERY
+from paylens.search.engine import MAX_QUERY_CHARS, QUERY, run_deepening
 from paylens.ui.filters import Filters, initial, platform_names, url_choice
 from paylens.ui.store import run
 from paylens.ui.widgets import download_csv, empty_state
@@ -115,7 +115,7 @@ def search_box(f: Filters, where: str = "articles", fixed: Mapping[str, str] | N
         return url
     params = {**f.params(), **{k: v for k, v in {**chosen, **fixed}.items() if v}, "terms": terms,
               "limit": FETCHED}
-    results = run(QUERY, params)
+    results = run_deepening(lambda p: run(QUERY, p), params)
     if results.empty:
         empty_state("No sentence or title matches in these filters. Try fewer words, another spelling, "
                     "or widen the dates and competitors in the sidebar.")

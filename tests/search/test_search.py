@@ -135,3 +135,22 @@ def test_synthetic_store_is_indexed_and_searchable(tmp_path, tokenizer):
         con.close()
     assert not en.empty and "NFC" in en.iloc[0]["sentence"]
     assert not zh.empty and "碰一下" in zh.iloc[0]["sentence"]
+
+
+@pytest.mark.parametrize("text, filters", [
+    ("Alipay 支付宝", {}),
+    ("Alipay 支付宝 payment", {"stance": "negative"}),
+    ("payment", {"competitors": ["wechat_pay"]}),
+    ("支付宝 微信支付", {"publisher": "Fixture Wire"}),
+])
+def test_deepening_gives_the_results_of_a_full_run(search_con, tokenizer, text, filters):
+    from paylens.search.engine import QUERY, search_params
+
+    params = search_params(text, tokenizer, filters, limit=3)
+    full = queries.run(search_con, QUERY, {**params, "depth": 0})
+    shallow = queries.run(search_con, QUERY, {**params, "depth": 1})
+    deepened = search(search_con, text, tokenizer, filters, limit=3)
+    key = ["article_id", "sentence_idx"]
+    assert deepened[key].values.tolist() == full[key].values.tolist()
+    if filters == {}:
+        assert shallow["min_score"].iloc[0] > 0, "depth 1 must leave texts out, or this test proves nothing"
