@@ -98,7 +98,8 @@ def ingest(paths: tuple[str, ...], data_dir: Path | None, db: Path | None) -> No
 
     urls = [p for p in paths if looks_like_url(p)]
     files = [Path(p) for p in paths if not looks_like_url(p)]
-    missing = [f"{f}:1: no such file or folder" for f in files if not f.exists()]
+    missing = [f"{f}:1: no such file or folder (a web page needs its full http:// or https:// address)"
+               for f in files if not f.exists()]
     if missing:
         raise InputError(missing)
     if urls:
