@@ -184,3 +184,21 @@ def test_a_bad_feeds_file_changes_nothing(env, tmp_path):
     res = watch(data, db, bad, "--once")
     assert res.exit_code == 2 and "only http and https" in res.output
     assert tree_hash(data, db) == state
+
+
+def test_interval_runs_again_after_sleeping(env, monkeypatch):
+    import time
+
+    data, db, feeds = env
+    naps = []
+
+    def sleep(seconds):
+        naps.append(seconds)
+        if len(naps) == 2:
+            raise KeyboardInterrupt  # stop the loop after two passes
+
+    monkeypatch.setattr(time, "sleep", sleep)
+    res = watch(data, db, feeds, "--interval", "30m")
+    assert res.exit_code == 1  # click turns the interrupt into "Aborted!"
+    assert naps == [1800, 1800]
+    assert len(runs_csv(data)) == 8  # two passes of four feeds each, logged before each sleep
