@@ -29,6 +29,20 @@ from paylens.store.metrics_csv import COLUMNS
     ("Alipay", "Alipay"),
     ("支付宝 +12%", "支付宝 +12%"),
     ("'already quoted", "'already quoted"),
+    # OWASP: a separator inside the cell followed by a formula character starts a formula in the next cell
+    ("x;=cmd|' /C calc'!A0", "'x;=cmd|' /C calc'!A0"),
+    ("x\t=1+1", "'x\t=1+1"),
+    ("x\r@SUM(A1)", "'x\r@SUM(A1)"),
+    ("x\n+1", "'x\n+1"),
+    ("rounded, -3 pts", "'rounded, -3 pts"),
+    ("a; \"=1+2", "'a; \"=1+2"),
+    ("a|=1", "'a|=1"),
+    ("2019-2020", "2019-2020"),
+    ("a; b", "a; b"),
+    ("-3.5", "-3.5"),
+    ("+12", "+12"),
+    ("-1e-3", "-1e-3"),
+    ("-1+1", "'-1+1"),
     ("", ""),
     (-3.5, -3.5),
     (None, None),
@@ -71,7 +85,7 @@ def test_csv_bytes_quote_formulas_and_leave_numbers_bare():
     lines = text.splitlines()
     assert lines[0] == "platform_id,note,kind,mixed,value,count,flag,day,'+header from a pivot"
     assert lines[1] == "alipay,'+12% yoy,'@x,'-3 pts,-3.5,-2,True,2020-01-01,1"
-    assert lines[2] == "'=cmd|' /C calc'!A0,,plain,7.25,1e-07,3,False,2021-02-03,2"
+    assert lines[2] == "\"'=cmd|' /C calc'!A0\",,plain,7.25,1e-07,3,False,2021-02-03,2"  # quoted: it holds a |
     for row in csv.reader(io.StringIO(text)):
         assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) and not _is_number(cell) for cell in row)
 
@@ -126,7 +140,7 @@ def test_cli_export_neutralises_text_and_keeps_negative_numbers(data_copy, tmp_p
     header = lines[0].split(",")
     assert header[:3] == ["platform_id", "platform", "platform_zh"]
     got = [dict(zip(header, r, strict=True)) for r in csv.reader(io.StringIO("\n".join(lines[1:])))]
-    assert [(r["note"], r["value"], r["source_title"]) for r in got] == [
+    assert sorted((r["note"], r["value"], r["source_title"]) for r in got) == [
         ("'+12% yoy", "12.0", "'-title"), ("'-3 pts", "-3.25", "'-title"), ("home", "-0.5", "'-title")]
     assert ",-3.25,percent_growth," in out.stdout  # the negative number is bare, not quoted or prefixed
 
@@ -141,3 +155,27 @@ def test_cli_export_bad_parameter_is_bad_input(fixture_store):
                                    "--db", str(fixture_store)])
     assert (out.exit_code, out.stdout) == (2, "")
     assert out.stderr == "parameter from='yesterday' is not a date (YYYY-MM-DD)\n"
+
+
+def _cells(data: bytes, delimiter: str) -> list[str]:
+    """Every cell as a quote-aware spreadsheet that splits on `delimiter` would read the file."""
+    return [c for row in csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=delimiter) for c in row]
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_no_cell_starts_a_formula_whatever_the_separator(delimiter):
+    df = pd.DataFrame({"note": ["x;=cmd|' /C calc'!A0", "y\t=HYPERLINK(\"http://evil.example\")", "a|@SUM(1)",
+                                "plain; words", "-3.5", "b,-2+3"]})
+    for cell in _cells(to_csv_bytes(df), delimiter):
+        assert not cell.lstrip(" \"").startswith(("=", "+", "@", "\t", "\r")) or _is_number(cell), cell
+        assert not cell.startswith("-") or _is_number(cell), cell
+
+
+def test_cells_with_semicolons_tabs_or_pipes_are_quoted_and_read_back_unchanged():
+    df = pd.DataFrame({"note": ["x;=cmd|' /C calc'!A0", "a\tb", "plain", 'say "hi"; ok', "nul\x00here"],
+                       "n": [1, 2, 3, 4, 5]})
+    text = to_csv_bytes(df).decode("utf-8-sig")
+    assert text.splitlines()[1:4] == ['"\'x;=cmd|\' /C calc\'!A0",1', '"a\tb",2', "plain,3"]
+    back = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    assert list(back["note"]) == ["'x;=cmd|' /C calc'!A0", "a\tb", "plain", 'say "hi"; ok', "nul\ufffdhere"]
+    assert list(back["n"]) == ["1", "2", "3", "4", "5"]
