@@ -234,7 +234,8 @@ def test_plus_and_minus_notes_are_neutralised_on_export(live, tmp_path):
     rows = [r for r in csv.DictReader(io.StringIO(out.stdout)) if r["source_url"] == "https://example.test/hostile"]
     assert [(r["platform_id"], r["note"], r["value"]) for r in rows] == [
         ("alipay", "'+12% yoy", "1001.0"), ("alipay", "'-3 pts", "1001.0"),
-        ("alipay", SQL_TEXT, "-7.25"),  # starts with a quote already: harmless as it is
+        # "; --" inside: a separator then a formula character, so it gets the quote too (OWASP)
+        ("alipay", "'" + SQL_TEXT, "-7.25"),
     ]
     assert ",-7.25," in out.stdout  # a negative number stays an unquoted number
 
