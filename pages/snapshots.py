@@ -30,26 +30,29 @@ st.subheader("The view")
 c1, c2 = st.columns(2)
 with c1:
     metric = url_choice("Metrics: metric", "metric", metrics, DEFAULT_VIEW["metric"] if DEFAULT_VIEW["metric"] in
-                        metrics else metrics[0], format_func=lambda m: labels.get(m, m))
+                        metrics else metrics[0], format_func=lambda m: labels.get(m, m), scope="snap")
     same_family = [m for m in metrics if m != metric and labels.get(m, "").split(" · ")[0] ==
                    labels.get(metric, "").split(" · ")[0]]
-    extra = url_multichoice("Metrics: series beside it", "with", same_family, format_func=lambda m: labels.get(m, m))
-    family = url_choice("Overview: coverage family", "family", families, "", format_func=lambda v: v or "All families")
+    extra = url_multichoice("Metrics: series beside it", "with", same_family, format_func=lambda m: labels.get(m, m),
+                            scope="snap")
+    family = url_choice("Overview: coverage family", "family", families, "", format_func=lambda v: v or "All families",
+                        scope="snap")
 with c2:
-    signal = url_choice("Signals: signal", "signal", list(SIGNAL_LABELS), "traffic_focus", format_func=signal_label)
+    signal = url_choice("Signals: signal", "signal", list(SIGNAL_LABELS), "traffic_focus", format_func=signal_label,
+                        scope="snap")
     focus = url_choice("Signals: evidence platform", "focus", ["", *f.competitors], "",
-                       format_func=lambda p: names.get(p, p) if p else "All selected platforms")
-    mode = url_choice("Signals: heatmap colour", "mode", list(MODES), "share", format_func=MODES.get)
+                       format_func=lambda p: names.get(p, p) if p else "All selected platforms", scope="snap")
+    mode = url_choice("Signals: heatmap colour", "mode", list(MODES), "share", format_func=MODES.get, scope="snap")
 default_platform, default_rival = compare_pair(f.competitors)
 left, right = st.columns(2)
 platform = url_choice("Compare: platform", "platform", list(names), default_platform, format_func=names.get,
-                      where=left)
+                      where=left, scope="snap")
 if "v_rival" not in st.session_state and initial("rival") == platform:
     fallback = compare_pair([platform])[1]
     notice(f"The link compares {names[platform]} with itself; using {names[fallback]} as the rival instead.")
     st.session_state["v_rival"] = fallback
 rival = url_choice("Compare: rival", "rival", [p for p in names if p != platform],
-                   compare_pair([platform, default_rival])[1], format_func=names.get, where=right)
+                   compare_pair([platform, default_rival])[1], format_func=names.get, where=right, scope="snap")
 
 choices = {"metric": metric, "with": ",".join(extra), "family": family, "signal": signal, "focus": focus or "",
            "mode": mode, "platform": platform, "rival": rival}

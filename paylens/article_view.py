@@ -13,9 +13,16 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=^\"'])")
 STANCE_COLOUR = {"positive": "blue", "negative": "red", "neutral": "gray"}  # as the heatmap: colour-blind safe
 
 
+# GitHub-flavoured Markdown links bare URLs, www. names and e-mail addresses after escapes are resolved, so
+# backslashes cannot stop it: an invisible zero-width space after the scheme, "www" or "@" does.
+ZWSP = "\u200b"
+_AUTOLINK = re.compile(r"(?i)(\\:)(?=//)|(www)(?=\\\.)|(@)")
+
+
 def escape_markdown(text: str) -> str:
-    """Backslash-escape every character Markdown or Streamlit would treat as markup."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    """Backslash-escape every character Markdown or Streamlit would treat as markup; leave no bare URL to link."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", text)
+    return _AUTOLINK.sub(lambda m: m.group(0) + ZWSP, escaped)
 
 
 def highlighted_markdown(body: str, hits: pd.DataFrame, labels: dict[str, str] | None = None) -> str:

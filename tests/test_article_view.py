@@ -30,3 +30,10 @@ def test_tags_name_the_platform_each_hit_was_given_to():
     md = highlighted_markdown(body, hits, {"competitive_threat": "Competitive threat"})
     assert ":red-badge[Alipay · Competitive threat · negative]" in md
     assert ":gray-badge[WeChat Pay · Competitive threat · neutral]" in md
+
+
+def test_bare_urls_and_addresses_cannot_become_links():
+    out = escape_markdown("log in at https://evil.example/login or www.evil.example, mail a@evil.example")
+    assert "https\\://" not in out and "www\\." not in out and "a@e" not in out  # a zero-width space sits between
+    assert out.replace("\\", "").replace("\u200b", "") == (
+        "log in at https://evil.example/login or www.evil.example, mail a@evil.example")

@@ -109,7 +109,7 @@ def heatmap_figure(df: pd.DataFrame, mode: str = "share", title: str = "") -> go
                       "<i>click for the sentences</i><extra></extra>",
     ))
     axis_text = {"tickmode": "array", "automargin": True, "tickfont": {"size": 12}, "fixedrange": True}
-    fig.update_layout(height=max(360, 150 + 40 * len(signals)), hoverdistance=-1, clickmode="event+select",
+    fig.update_layout(height=max(380, 190 + 46 * len(signals)), hoverdistance=-1, clickmode="event+select",
                       dragmode=False,
                       yaxis={**axis_text, "tickvals": ys, "ticktext": ys, "autorange": "reversed"},
                       xaxis={**axis_text, "tickvals": xs, "ticktext": xs, "side": "bottom"})

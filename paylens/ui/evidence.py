@@ -45,7 +45,7 @@ def evidence_cards(df: pd.DataFrame, key: str = "evidence") -> None:
         page = st.selectbox("Sentences", range(1, pages + 1), key=f"{key}_page",
                             format_func=lambda p: f"{(p - 1) * PER_PAGE + 1}–{min(p * PER_PAGE, len(df))} "
                                                   f"of {len(df)}")
-    for _, row in df.iloc[(page - 1) * PER_PAGE: page * PER_PAGE].iterrows():
-        with st.container(border=True):
+    for i, (_, row) in enumerate(df.iloc[(page - 1) * PER_PAGE: page * PER_PAGE].iterrows()):
+        with st.container(border=True, key=f"{key}_card_{i}"):  # the key marks cards for tests and styling
             st.markdown(escape_markdown(str(row["evidence"])))
             st.markdown(card_meta(row))

@@ -181,13 +181,15 @@ def share_links(page_state: dict[str, str], whole_view: dict[str, str]) -> None:
 
 def url_choice(label: str, param: str, options: Sequence[str], default: str | None,
                format_func: Callable[[str], str] = str, where=None, also_valid: Collection[str] = (),
-               **kwargs) -> str | None:
+               scope: str = "", **kwargs) -> str | None:
     """A selectbox whose value starts from the URL (if valid) and is remembered across pages.
 
     `also_valid`: values accepted from the URL or from memory besides `options` (say every article while
     `options` lists one page of them); such a value, once chosen, is offered first so it stays selected.
+    `scope` gives the widget a key of its own when another page draws the same choice under another label
+    (Streamlit would otherwise drop the remembered value as belonging to the other widget).
     """
-    key, wkey = f"v_{param}", f"w_{param}"
+    key, wkey = f"v_{param}", f"w_{param}" + (f"_{scope}" if scope else "")
     options = list(options)
     if key not in st.session_state:
         wanted = initial(param)
@@ -211,9 +213,9 @@ def url_choice(label: str, param: str, options: Sequence[str], default: str | No
 
 
 def url_multichoice(label: str, param: str, options: Sequence[str], format_func: Callable[[str], str] = str,
-                    **kwargs) -> list[str]:
+                    scope: str = "", **kwargs) -> list[str]:
     """A multiselect whose values start from the URL (comma list; unknown ones dropped with a notice)."""
-    key, wkey = f"v_{param}", f"w_{param}"
+    key, wkey = f"v_{param}", f"w_{param}" + (f"_{scope}" if scope else "")
     options = list(options)
     if key not in st.session_state:
         wanted, bad = parse_competitors(initial(param), options)

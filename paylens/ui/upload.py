@@ -34,7 +34,7 @@ def upload_box() -> None:
         return
     cfg = settings()
     good: list[tuple[str, bytes]] = []
-    for up in files:
+    for n, up in enumerate(files):
         data = up.getvalue()
         if len(data) > ARTICLE_MAX_BYTES:
             show_error(f"{up.name}: {len(data):,} bytes; the limit is {ARTICLE_MAX_BYTES:,}.")
@@ -48,7 +48,7 @@ def upload_box() -> None:
         st.markdown(f"**{escape_markdown(_safe_name(up.name))}** · {escape_markdown(art.lang)} · "
                     f"{len(hits)} signal hits")
         if hits:
-            evidence_cards(readable_hits(pd.DataFrame([vars(h) for h in hits]), platform_names()))
+            evidence_cards(readable_hits(pd.DataFrame([vars(h) for h in hits]), platform_names()), key=f"upload_{n}")
         good.append((_safe_name(up.name), data))
     if good and st.button(f"Add {len(good)} to corpus", type="primary", key="add_to_corpus"):
         with tempfile.TemporaryDirectory() as tmp:

@@ -1,0 +1,308 @@
+"""An analyst's everyday tasks, clicked through in Chromium: each test is one task that must complete.
+
+Drill down from the heatmap, share a link that restores every widget, take a snapshot that another browser
+reproduces byte for byte, read a chart that does not mislead (one point, mixed period lengths), use a phone.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from tests.e2e.conftest import SCREENSHOTS, App
+
+pytestmark = pytest.mark.e2e
+
+DOWNLOAD_TIMEOUT_MS = 60_000
+PHONE = {"width": 390, "height": 844}
+
+
+def _rows(data: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def _figures(page) -> list[dict]:
+    """Each drawn Plotly figure's traces (name, type, x, y, customdata) and x-axis settings."""
+    return page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].map(g => ({
+        traces: (g.data || []).map(t => ({name: t.name || '', type: t.type, x: t.x, y: t.y,
+                                         customdata: t.customdata, showlegend: t.showlegend})),
+        xaxis: {type: g._fullLayout.xaxis.type, range: g._fullLayout.xaxis.range},
+        xticks: [...g.querySelectorAll('.xtick text')].map(t => t.textContent)}))""")
+
+
+def _heatmap_cell_centre(page, signal_row: int, platform_col: int) -> tuple[float, float]:
+    """Page coordinates of a heatmap cell's centre, from the figure's own axes (row = signal, column = platform)."""
+    return page.evaluate("""([row, col]) => {
+        const g = document.querySelector('.js-plotly-plot');
+        const L = g._fullLayout, box = g.querySelector('.nsewdrag').getBoundingClientRect();
+        const x = L.xaxis.l2p(col) + box.left, y = L.yaxis.l2p(row) + box.top;
+        return [x, y]; }""", [signal_row, platform_col])
+
+
+def _download(page, name: str) -> tuple[str, bytes]:
+    button = page.get_by_role("button", name=name).first
+    button.wait_for(state="visible", timeout=DOWNLOAD_TIMEOUT_MS)
+    with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as info:
+        button.click()
+    download = info.value
+    assert download.failure() is None, download.failure()
+    return download.suggested_filename, Path(download.path()).read_bytes()
+
+
+def _fresh_app(browser, server, viewport=None) -> tuple[App, object]:
+    """A tab in a brand-new browser context: no cookies, no session, as a colleague opening a link."""
+    context = browser.new_context(viewport=viewport or {"width": 1400, "height": 1000}, accept_downloads=True)
+    errors: list[str] = []
+    tab = context.new_page()
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    return App(tab, server, errors), context
+
+
+def test_clicking_a_heatmap_cell_shows_that_cells_sentences(app):
+    app.open("/signals?competitors=alipay,wechat_pay,douyin_pay&signal=traffic_focus", charts=2)
+    assert app.errors() == []
+    figure = _figures(app.page)[0]
+    cells = next(t for t in figure["traces"] if t["type"] == "scatter")
+    # pick a cell that is not the current choice and has hits: (signal, platform) from the cell markers
+    target = next(c for c in cells["customdata"]
+                  if c[0] != "traffic_focus" and c[1] != "alipay" and c[2] != "no hits")
+    signal, platform = target[0], target[1]
+    signals = list(dict.fromkeys(c[0] for c in cells["customdata"]))
+    platforms = list(dict.fromkeys(c[1] for c in cells["customdata"]))
+    x, y = _heatmap_cell_centre(app.page, signals.index(signal), platforms.index(platform))
+    app.page.mouse.click(x + 6, y + 4)  # off-centre: anywhere in the cell counts
+    app.page.wait_for_function("s => new URL(location.href).searchParams.get('signal') === s", arg=signal,
+                               timeout=30_000)
+    app.settle(charts=2)
+    assert app.errors() == []
+    assert app.query()["signal"] == signal and app.query()["focus"] == platform
+    expected = app.server.sql(
+        "select count(*) from signal_hits h join articles a using (article_id) where h.signal = ? "
+        "and h.platform_id = ?", [signal, platform])[0][0]
+    assert expected > 0
+    cards = app.page.locator("[data-testid='stMain'] [class*='st-key-evidence_card_']")
+    card_text = " ".join(cards.all_inner_texts())
+    names = dict(app.server.sql("select platform_id, short_name from platforms"))
+    heading = app.page.locator("h3").filter(has_text="Evidence").inner_text()
+    assert names[platform] in heading
+    # every sentence on the first page of cards belongs to the clicked platform and signal, shown in words
+    sentence = app.server.sql(
+        "select h.evidence from signal_hits h join articles a using (article_id) where h.signal = ? "
+        "and h.platform_id = ? order by a.date desc nulls last, h.article_id, h.sentence_idx limit 1",
+        [signal, platform])[0][0]
+    assert " ".join(sentence.split())[:60] in " ".join(card_text.split())
+    assert signal not in card_text, "cards show signal names, not ids"
+    app.screenshot("workflow-heatmap-click")
+
+
+def test_evidence_cards_show_the_whole_sentence(app):
+    longest = app.server.sql(
+        "select h.evidence, h.signal, h.platform_id from signal_hits h join articles a using (article_id) "
+        "where h.platform_id = 'alipay' and a.date is not null order by length(h.evidence) desc limit 1")[0]
+    sentence, signal, _ = longest
+    assert len(sentence) > 120
+    app.open(f"/signals?competitors=alipay&signal={signal}&focus=alipay", charts=2)
+    selector = app.page.get_by_role("combobox", name="Sentences")
+    text = " ".join(app.page.locator("[data-testid='stMain']").inner_text().split())
+    pages = 1
+    while " ".join(sentence.split()) not in text and selector.count() and pages < 30:
+        pages += 1
+        selector.click()
+        options = app.page.get_by_role("option")
+        if pages > options.count():
+            break
+        options.nth(pages - 1).click()
+        app.settle(charts=2)
+        text = " ".join(app.page.locator("[data-testid='stMain']").inner_text().split())
+    assert " ".join(sentence.split()) in text, "the longest sentence is shown whole on one of the card pages"
+
+
+def test_copy_link_restores_every_widget(app, browser, e2e_server):
+    start = ("/metrics?competitors=alipay,wechat_pay&from=2015-01-01&to=2020-12-31"
+             "&metric=market_share_third_party_mobile_payment_analysys"
+             "&with=market_share_third_party_mobile_payment_iresearch&events=off")
+    app.open(start, charts=1)
+    assert app.errors() == []
+    app.page.get_by_role("button", name="Copy link").click()
+    code = app.page.locator("[data-testid='stPopoverBody'] code, [data-testid='stPopover'] code").first
+    code.wait_for(timeout=10_000)
+    link = code.inner_text().strip()
+    assert urlsplit(link).path == "/metrics"
+    params = dict(parse_qsl(urlsplit(link).query))
+    assert params["with"] == "market_share_third_party_mobile_payment_iresearch" and params["events"] == "off"
+
+    other, context = _fresh_app(browser, e2e_server)
+    try:
+        other.page.goto(link)
+        other.settle(charts=1)
+        assert other.errors() == []
+        assert other.query() == params, "the link reopens exactly the same view"
+        chips = other.page.locator("[data-testid='stMultiSelect'] [data-tag]").evaluate_all(
+            "els => els.map(e => e.getAttribute('aria-label'))")
+        assert "Alipay" in chips and "WeChat Pay" in chips
+        assert any("iResearch" in c for c in chips), chips
+        assert not other.page.get_by_role("switch", name="Event markers on charts").is_checked()
+        traces = [t["name"] for f in _figures(other.page) for t in f["traces"] if t.get("showlegend") is not False]
+        assert any("iResearch" in n for n in traces) and any("Analysys" in n for n in traces), traces
+    finally:
+        context.close()
+
+
+def test_snapshot_link_gives_identical_csvs_in_two_fresh_browsers(browser, e2e_server):
+    path = ("/snapshots?competitors=alipay,jd_pay&from=2014-01-01&to=2025-12-31"
+            "&metric=market_share_third_party_mobile_payment_iresearch&signal=competitive_threat&focus=alipay")
+    zips = []
+    for _ in range(2):
+        tab, context = _fresh_app(browser, e2e_server)
+        try:
+            tab.open(path)
+            assert tab.errors() == []
+            _, data = _download(tab.page, "Download snapshot (.zip)")
+            zips.append(data)
+        finally:
+            context.close()
+    files = []
+    for data in zips:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            files.append({n: zf.read(n) for n in zf.namelist() if n != "manifest.json"})
+    assert files[0] == files[1], "the same link must give byte-identical CSVs"
+    compare = _rows(files[0]["compare_signals.csv"]) + _rows(files[0]["compare_metrics.csv"])
+    assert compare and {r["platform_id"] for r in compare} <= {"alipay", "jd_pay"}, "Compare follows the pair"
+    series = _rows(files[0]["metrics_metric_series.csv"])
+    assert {r["metric"] for r in series} == {"market_share_third_party_mobile_payment_iresearch"}
+    evidence = _rows(files[0]["signals_evidence.csv"])
+    assert evidence and {(r["signal"], r["platform_id"]) for r in evidence} == {("competitive_threat", "alipay")}
+
+
+def test_snapshot_this_view_carries_the_pages_choices(app):
+    app.open("/signals?competitors=alipay,jd_pay&signal=ai_assistant&mode=net", charts=2)
+    app.page.get_by_role("link", name="Snapshot this view").click()
+    app.page.wait_for_url("**/snapshots?**", timeout=30_000)
+    app.settle()
+    assert app.errors() == []
+    query = app.query()
+    assert (query["signal"], query["mode"], query["competitors"]) == ("ai_assistant", "net", "alipay,jd_pay")
+    assert (query["platform"], query["rival"]) == ("alipay", "jd_pay")
+
+
+def test_one_point_series_gets_a_date_axis(app):
+    metric, platform = app.server.sql(
+        "select metric, platform_id from metric_values group by all having count(*) = 1 "
+        "and min(period_start) = min(period_end) order by 1, 2 limit 1")[0]
+    app.open(f"/metrics?competitors={platform}&metric={metric}", charts=1)
+    assert app.errors() == []
+    figure = _figures(app.page)[0]
+    assert figure["xaxis"]["type"] == "date"
+    assert figure["xticks"] and not any(":" in t for t in figure["xticks"]), figure["xticks"]
+    app.screenshot("workflow-one-point")
+
+
+def test_pboc_value_chart_keeps_yearly_and_quarterly_apart(app):
+    app.open("/metrics?competitors=market&metric=nonbank_online_payment_value_pboc", charts=1)
+    assert app.errors() == []
+    figure = _figures(app.page)[0]
+    lines = {t["name"]: [v for v in t["y"] if v is not None] for t in figure["traces"]
+             if t["type"] == "scatter" and t.get("showlegend") is False and t["y"] and t["name"]}
+    assert set(lines) >= {"Market aggregate · yearly", "Market aggregate · quarterly"}, list(lines)
+    assert max(lines["Market aggregate · quarterly"]) < min(lines["Market aggregate · yearly"])
+    app.screenshot("workflow-pboc-kinds")
+
+
+def _overlaps(boxes: list[dict]) -> list[tuple[int, int]]:
+    return [(i, j) for i, a in enumerate(boxes) for j, b in enumerate(boxes) if i < j
+            and a["x"] < b["x"] + b["width"] - 1 and b["x"] < a["x"] + a["width"] - 1
+            and a["y"] < b["y"] + b["height"] - 1 and b["y"] < a["y"] + a["height"] - 1]
+
+
+def test_phone_shows_every_heatmap_label(browser, e2e_server):
+    tab, context = _fresh_app(browser, e2e_server, viewport=dict(PHONE))
+    try:
+        tab.open("/signals", charts=2)
+        assert tab.errors() == []
+        figure = _figures(tab.page)[0]
+        heat = figure["traces"][0]
+        ticks = tab.page.locator(".js-plotly-plot").first
+        ylabels = ticks.locator(".ytick text")
+        xlabels = ticks.locator(".xtick text")
+        assert ylabels.count() == len(heat["y"]) and xlabels.count() == len(heat["x"])
+        for labels in (ylabels, xlabels):
+            boxes = [b for b in labels.evaluate_all("els => els.map(e => e.getBoundingClientRect().toJSON())")]
+            assert all(b["width"] > 0 for b in boxes)
+            assert _overlaps(boxes) == [], "heatmap labels overlap on a phone"
+            assert all(b["x"] >= 0 and b["x"] + b["width"] <= PHONE["width"] + 1 for b in boxes)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        tab.page.screenshot(path=str(SCREENSHOTS / "workflow-phone-signals.png"))
+    finally:
+        context.close()
+
+
+def test_phone_compare_titles_do_not_overlap(browser, e2e_server):
+    tab, context = _fresh_app(browser, e2e_server, viewport=dict(PHONE))
+    try:
+        tab.open("/compare?competitors=alipay,wechat_pay", charts=3)
+        assert tab.errors() == []
+        titles = tab.page.locator(".js-plotly-plot").first.locator(".annotation-text")
+        boxes = titles.evaluate_all("els => els.map(e => e.getBoundingClientRect().toJSON())")
+        assert len(boxes) >= 2
+        assert _overlaps(boxes) == [], "Compare's panel titles overlap on a phone"
+        tab.page.screenshot(path=str(SCREENSHOTS / "workflow-phone-compare.png"))
+    finally:
+        context.close()
+
+
+def test_compare_follows_the_chosen_competitors(app):
+    app.open("/compare?competitors=alipay,jd_pay", charts=3)
+    assert app.errors() == []
+    assert (app.query()["platform"], app.query()["rival"]) == ("alipay", "jd_pay")
+
+
+def test_same_platform_and_rival_says_so(app):
+    app.open("/compare?platform=wechat_pay&rival=wechat_pay", charts=3)
+    assert app.errors() == []
+    notice = app.page.locator("[data-testid='stAlertContentWarning']").inner_text()
+    assert "with itself" in notice and "unknown" not in notice.lower()
+
+
+def test_out_of_range_dates_are_clamped_and_the_session_survives(app):
+    app.open("/metrics?from=1999-12-31&to=2031-01-01", charts=1)
+    assert app.errors() == []
+    notices = " ".join(app.page.locator("[data-testid='stAlertContentWarning']").all_inner_texts())
+    assert "from=1999-12-31" in notices and "to=2031-01-01" in notices
+    assert (app.query()["from"], app.query()["to"]) == ("2000-01-01", "2030-12-31")
+    app.page.get_by_role("link", name="Signals").first.click()
+    app.page.wait_for_url("**/signals**", timeout=30_000)
+    app.settle(charts=2)
+    assert app.errors() == [], "the session stays usable after the bad link"
+
+
+def test_link_values_never_render_as_markdown(app):
+    foreign: list[str] = []
+
+    def record(route):
+        host = urlsplit(route.request.url).hostname
+        if host not in ("127.0.0.1", "localhost"):
+            foreign.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    app.page.route("**/*", record)
+    hostile = ("alipay,[SESSION EXPIRED - click to log in](https://evil.example/login),"
+               "![t](https://evil.example/pixel.png),:red[RED],$$x^2$$")
+    app.open(f"/metrics?competitors={hostile}&from=[x](https://evil.example/d)", charts=1)
+    app.page.wait_for_timeout(1500)
+    assert app.errors() == []
+    main = app.page.locator("[data-testid='stApp']")
+    notices = " ".join(app.page.locator("[data-testid='stAlertContentWarning']").all_inner_texts())
+    notices = notices.replace("\u200b", "")  # the zero-width space that keeps a bare URL from linking
+    assert "[SESSION EXPIRED - click to log in](https://evil.example/login)" in notices, notices
+    assert main.locator("a[href*='evil.example']").count() == 0
+    assert main.locator("img[src*='evil.example']").count() == 0
+    assert main.locator(".katex").count() == 0, "LaTeX from a link must not render"
+    assert foreign == [], f"the page fetched other hosts: {foreign}"
+    app.screenshot("workflow-hostile-link")
