@@ -20,44 +20,46 @@ floor as (     -- depth > 0: only the best texts, enough of them to hold limit x
                         as cum_docs
           from ranked)
 ),
-found as (     -- every place those texts occur, in the dates and publisher (narrow columns: this can be large)
-    select d.doc_id, d.article_no, d.date, d.n_hits, r.score
-    from search_docs d
-    join ranked r using (text_id)
-    where r.score >= (select min_score from floor)
-      and (d.date is null or d.date between $from and $to)
-      and ($publisher = '' or d.publisher = $publisher)
+best_texts as (
+    select text_id, score
+    from ranked
+    where score >= (select min_score from floor)
 ),
-hits as (      -- their signal hits that pass the platform, signal and stance filters
-    select h.doc_id, h.platform_id, h.signal, h.stance, h.score
+hit_units as ( -- places with a signal hit that passes every filter: the strongest such hit of each
+    select h.doc_id, any_value(h.article_no) as article_no, any_value(h.date) as date, any_value(t.score) as score,
+           arg_max(h.platform_id, h.score) as platform_id, arg_max(h.signal, h.score) as signal,
+           arg_max(h.stance, h.score) as stance
     from search_doc_hits h
-    semi join found f using (doc_id)
-    where ($platform = '' or h.platform_id = $platform)
+    join best_texts t using (text_id)
+    where (h.date is null or h.date between $from and $to)
+      and ($publisher = '' or h.publisher = $publisher)
+      and ($platform = '' or h.platform_id = $platform)
       and ($signal = '' or h.signal = $signal)
       and ($stance = '' or h.stance = $stance)
       and (len($competitors) = 0 or list_contains($competitors, h.platform_id))
+    group by h.doc_id
 ),
-best_hit as (  -- one row per unit: its strongest passing hit
-    select doc_id, arg_max(platform_id, score) as platform_id, arg_max(signal, score) as signal,
-           arg_max(stance, score) as stance
-    from hits
-    group by doc_id
+free_units as (  -- places without hits (titles, other sentences), only when no hit filter is set
+    select d.doc_id, d.article_no, d.date, t.score
+    from search_docs d
+    join best_texts t using (text_id)
+    where d.n_hits = 0
+      and $platform = '' and $signal = '' and $stance = ''
+      and (d.date is null or d.date between $from and $to)
+      and ($publisher = '' or d.publisher = $publisher)
 ),
-open_articles as (  -- articles of found hit-free units that pass Competitors: without hits, or with a chosen one
-    select distinct f.article_no
-    from found f
-    where f.n_hits = 0
-      and (not exists (select 1 from search_article_platforms ap where ap.article_no = f.article_no)
-           or exists (select 1 from search_article_platforms ap
-                      where ap.article_no = f.article_no and list_contains($competitors, ap.platform_id)))
+open_free as (   -- with Competitors chosen: those in an article without hits or with a hit on a chosen one
+    select f.*
+    from free_units f
+    where len($competitors) = 0
+       or not exists (select 1 from search_article_platforms ap where ap.article_no = f.article_no)
+       or exists (select 1 from search_article_platforms ap
+                  where ap.article_no = f.article_no and list_contains($competitors, ap.platform_id))
 ),
-kept as (      -- a unit with a passing hit, or (with no hit filter) a unit without hits in an open article
-    select f.*, b.platform_id, b.signal, b.stance
-    from found f
-    left join best_hit b using (doc_id)
-    where b.doc_id is not null
-       or (f.n_hits = 0 and $platform = '' and $signal = '' and $stance = ''
-           and (len($competitors) = 0 or f.article_no in (select article_no from open_articles)))
+kept as (
+    select doc_id, date, score, platform_id, signal, stance from hit_units
+    union all
+    select doc_id, date, score, null, null, null from open_free
 ),
 top as (
     select *

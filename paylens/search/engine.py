@@ -34,7 +34,8 @@ def search(con: duckdb.DuckDBPyConnection, text: str, tokenizer: Tokenizer,
     return run_deepening(lambda p: queries.run(con, QUERY, p), params)
 
 
-DEPTHS = (8, 128, 0)  # candidate places per result asked for; 0 = every match
+DEPTHS = (8, 64, 0)  # candidate places per result asked for; 0 = every match
+HIT_FILTERS = ("platform", "signal", "stance")
 
 
 def run_deepening(run: Callable[[dict], pd.DataFrame], params: dict[str, object]) -> pd.DataFrame:
@@ -43,10 +44,12 @@ def run_deepening(run: Callable[[dict], pd.DataFrame], params: dict[str, object]
     With depth d the query reads only the texts that hold the first limit x d places (by score, ties kept),
     so a common word in a large corpus does not join every one of its places. When fewer than `limit`
     results pass the filters and some texts were left out (min_score > 0), it runs again deeper. The
-    results are the same as a full run: every text left out scores below every result kept.
+    results are the same as a full run: every text left out scores below every result kept. A hit filter
+    (platform, signal, stance) reads only the hits that pass it, so it runs in full at once.
     """
     limit = int(params.get("limit", 50))
-    for depth in DEPTHS:
+    depths = (0,) if any(params.get(k) for k in HIT_FILTERS) else DEPTHS
+    for depth in depths:
         df = run({**params, "depth": depth})
         if len(df) >= limit or depth == 0 or df.empty and not params.get("terms"):
             return df

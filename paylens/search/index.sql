@@ -35,13 +35,14 @@ join search_articles sa using (article_id)
 left join doc_hits h using (article_id, sentence_idx)
 order by doc_id;
 
--- signal_hits keyed by the unit's integer doc_id, so a search filters hits with an integer join.
+-- signal_hits keyed by the unit (doc_id) and its text, with the unit's date and publisher: a search with a hit
+-- filter reads these rows alone, never every place of a common word.
 create table search_doc_hits as
-select d.doc_id, h.platform_id, h.signal, h.stance, h.score
+select d.doc_id, d.text_id, d.article_no, d.date, d.publisher, h.platform_id, h.signal, h.stance, h.score
 from signal_hits h
 join search_articles sa using (article_id)
 join search_docs d on d.article_no = sa.article_no and d.sentence_idx = h.sentence_idx
-order by d.doc_id, h.score desc;
+order by d.text_id, d.doc_id, h.score desc;
 
 create temp table search_text_docs as
 select text_id, count(*) as n_docs
