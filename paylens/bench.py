@@ -103,6 +103,7 @@ def representative_params(con) -> dict[str, object]:
         "family": "", "categories": [], "signal": "traffic_focus", "signals": [], "platform": "alipay",
         "rival": "wechat_pay", "stance": "", "limit": 500, "max_points": queries.DEFAULTS["max_points"], "q": "",
         "article_id": article[0] if article else "",
+        "terms": ["alipay", "支付", "付宝", "支付宝"], "publisher": "", "depth": 8,  # search "Alipay 支付宝"
     }
 
 
