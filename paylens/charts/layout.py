@@ -11,12 +11,16 @@ FONT = "Noto Sans, Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft 
 
 def finish(fig: go.Figure, title: str = "") -> go.Figure:
     """Common look: title, legend on top, unified font with CJK fallbacks, readable hover."""
-    # Charts with an event lane or many entries would wrap a top legend over the title: use a column on the right.
+    # Charts with an event lane or many entries would wrap a top legend over the title: put it below the chart,
+    # in rows, where it never squeezes the plot (a column on the right leaves a phone no room to draw).
     names = [str(t.name or "") for t in fig.data if getattr(t, "showlegend", None) is not False]
     top_width = sum(len(name) + LEGEND_ENTRY_CHARS for name in names)
-    side_legend = top_width > TOP_LEGEND_CHARS or any(getattr(t, "legendgroup", None) == "events" for t in fig.data)
-    legend = ({"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1, "yanchor": "top", "font": {"size": 11}}
-              if side_legend else {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0})
+    below = top_width > TOP_LEGEND_CHARS or any(getattr(t, "legendgroup", None) == "events" for t in fig.data)
+    legend = ({"orientation": "h", "x": 0, "xanchor": "left", "y": -0.1, "yanchor": "top", "font": {"size": 11},
+               "traceorder": "normal"} if below else {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0})
+    if below and fig.layout.height:
+        # the legend's rows take room from the plot: give it back (about four entries a row on a laptop)
+        fig.update_layout(height=fig.layout.height + 22 * (len(names) // 4 + 1))
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"} if title else None,
         font={"family": FONT, "size": 13},

@@ -210,14 +210,15 @@ def test_compare_hover_is_escaped_and_other_publishers_stay_unjoined():
     assert "<img" not in str(fig.to_plotly_json())
 
 
-def test_finish_moves_a_long_legend_beside_the_chart() -> None:
+def test_finish_moves_a_long_legend_below_the_chart() -> None:
     from paylens.charts.layout import finish
 
     short = finish(go.Figure([go.Bar(name="Alipay", x=[1], y=[1]), go.Bar(name="WeChat Pay", x=[1], y=[2])]), "t")
     assert short.layout.legend.orientation == "h"
     names = [f"{p} · {s}" for p in ("Alipay", "WeChat Pay") for s in ("negative", "neutral", "positive")]
     long = finish(go.Figure([go.Bar(name=n, x=[1], y=[1]) for n in names]), "t")
-    assert long.layout.legend.orientation == "v" and long.layout.legend.x > 1  # beside, not over the title
+    # below the plot, in rows: not over the title, and no column squeezing the plot on a phone
+    assert long.layout.legend.orientation == "h" and long.layout.legend.y < 0
 
 
 def _trend_rows(months: list[str]) -> pd.DataFrame:
