@@ -8,6 +8,7 @@ before the server starts. Nothing here downloads a browser: chromium must be at 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -121,10 +122,9 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def e2e_server(tmp_path_factory) -> Iterator[Server]:
-    """`streamlit run dashboard.py` on a free port over a temp copy of data/ (+ one hostile article)."""
-    root = tmp_path_factory.mktemp("e2e")
+@contextlib.contextmanager
+def serve_copy_of_data(root: Path, env_extra: dict[str, str] | None = None) -> Iterator[Server]:
+    """`streamlit run dashboard.py` on a free port over a copy of data/ in `root` (+ one hostile article)."""
     data = root / "data"
     shutil.copytree(PROJECT_ROOT / "data", data, ignore=shutil.ignore_patterns("build"))
     db = root / "store" / "paylens.duckdb"
@@ -138,7 +138,7 @@ def e2e_server(tmp_path_factory) -> Iterator[Server]:
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     log = root / "streamlit.log"
-    env = {**os.environ, "PAYLENS_DATA": str(data), "PAYLENS_DB": str(db)}
+    env = {**os.environ, "PAYLENS_DATA": str(data), "PAYLENS_DB": str(db), **(env_extra or {})}
     cmd = [str(PROJECT_ROOT / ".venv" / "bin" / "streamlit"), "run", "dashboard.py",
            "--server.port", str(port), "--server.headless", "true", "--server.address", "127.0.0.1",
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
@@ -150,6 +150,13 @@ def e2e_server(tmp_path_factory) -> Iterator[Server]:
         yield Server(base_url, data, db, log, proc)
     finally:
         _stop(proc)
+
+
+@pytest.fixture(scope="session")
+def e2e_server(tmp_path_factory) -> Iterator[Server]:
+    """The live dashboard the e2e tests share (they read, never add to, its corpus)."""
+    with serve_copy_of_data(tmp_path_factory.mktemp("e2e")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
