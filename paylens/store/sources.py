@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from paylens.errors import InputError
 from paylens.store import metrics_csv
@@ -57,16 +59,28 @@ def _rel(path: Path, data_dir: Path) -> str:
 
 
 def _dict_rows(path: Path, name: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    """Rows of a small reference CSV with their line numbers; header must match exactly."""
+    """Rows of a small reference CSV with the line each starts on; header must match exactly.
+
+    Blank lines are skipped (and still counted). Like csv.DictReader, a row with extra fields has them
+    under the key None and a short row has None for the missing ones, for the caller to report.
+    """
     text = metrics_csv.decode(path.read_bytes(), name)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    if tuple(reader.fieldnames or ()) != columns:
-        raise InputError(f"{name}:1: bad header; expected {','.join(columns)}")
+    problems: list[str] = []
+    records = metrics_csv._records(csv.reader(io.StringIO(text, newline="")), name, problems)
+    _, header = next(records, (1, []))
+    if tuple(header) != columns:
+        raise InputError(problems or f"{name}:1: bad header; expected {','.join(columns)}")
     out = []
-    line = 1
-    for rec in reader:
-        out.append((line + 1, rec))
-        line = reader.line_num
+    for start, cells in records:
+        if not any(c.strip() for c in cells):
+            continue
+        rec: dict = dict(zip(columns, cells, strict=False))
+        if len(cells) > len(columns):
+            rec[None] = cells[len(columns):]
+        rec.update({c: None for c in columns[len(cells):]})
+        out.append((start, rec))
+    if problems:
+        raise InputError(problems)
     return out
 
 
@@ -75,6 +89,10 @@ def read_platforms(data_dir: Path) -> list[dict[str, str]]:
     name = _rel(data_dir / "platforms.csv", data_dir)
     rows, problems = [], []
     for line, rec in _dict_rows(data_dir / "platforms.csv", name, PLATFORM_COLUMNS):
+        if None in rec or None in rec.values():
+            problems.append(f"{name}:{line}: expected {len(PLATFORM_COLUMNS)} fields, "
+                            f"found {'more' if None in rec else 'fewer'}")
+            continue
         if not rec["platform_id"] or not rec["name"]:
             problems.append(f"{name}:{line}: platform_id and name are required")
             continue
@@ -88,20 +106,47 @@ def read_platforms(data_dir: Path) -> list[dict[str, str]]:
     return rows
 
 
+EVENT_TEXT_FIELDS = ("category", "title", "description", "source_url", "source_publisher")
+_CATEGORY = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def _check_event(rec: dict, platforms: set[str], at: str) -> tuple[date | None, list[str]]:
+    """The event's date and every problem with the row, checked like a metrics row."""
+    errs: list[str] = []
+    if None in rec or None in rec.values():  # csv.DictReader's marks for extra and missing fields
+        return None, [f"{at} expected {len(EVENT_COLUMNS)} fields, found {'more' if None in rec else 'fewer'}"]
+    day = metrics_csv._iso_date(rec["date"].strip())
+    if day is None:
+        errs.append(f"{at} date {rec['date']!r} is not YYYY-MM-DD")
+    if rec["platform_id"].strip() not in platforms:
+        errs.append(f"{at} unknown platform_id {rec['platform_id']!r}")
+    if not _CATEGORY.fullmatch(rec["category"].strip()):
+        errs.append(f"{at} category {rec['category']!r} must be a lowercase id (letters, digits, _)")
+    for col in ("title", "source_publisher"):
+        if not rec[col].strip():
+            errs.append(f"{at} {col} is empty")
+    for col in EVENT_TEXT_FIELDS:
+        if rec[col].strip().startswith(metrics_csv.FORMULA_PREFIXES):
+            errs.append(f"{at} {col} starts with {rec[col].strip()[:1]!r}, which a spreadsheet would run as a formula")
+    url = rec["source_url"].strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        errs.append(f"{at} source_url {url!r} must be an http(s) URL")
+    return day, errs
+
+
 def read_events(data_dir: Path, platforms: set[str]) -> list[dict[str, object]]:
-    """events.csv, each row checked for a real date and a known platform."""
+    """events.csv, every row validated like metrics.csv: date, known platform, category id, http(s) source URL,
+    no formula cells; InputError lists every problem as `FILE:LINE: message`."""
     name = _rel(data_dir / "events.csv", data_dir)
     rows, problems = [], []
     for line, rec in _dict_rows(data_dir / "events.csv", name, EVENT_COLUMNS):
-        try:
-            day = date.fromisoformat(rec["date"])
-        except ValueError:
-            problems.append(f"{name}:{line}: date {rec['date']!r} is not YYYY-MM-DD")
+        day, errs = _check_event(rec, platforms, f"{name}:{line}:")
+        problems.extend(errs)
+        if errs or day is None:
             continue
-        if rec["platform_id"] not in platforms:
-            problems.append(f"{name}:{line}: unknown platform_id {rec['platform_id']!r}")
-            continue
-        rows.append({**rec, "date": day, "source_line": line})
+        clean = {k: rec[k].strip() for k in EVENT_COLUMNS}
+        rows.append({**clean, "date": day, "source_line": line})
     if problems:
         raise InputError(problems)
     return rows
