@@ -39,3 +39,11 @@ class QueryFailedError(QueryError):
 
 class StoreMissingError(PaylensError):
     """The DuckDB store has not been built yet."""
+
+
+class StoreError(PaylensError):
+    """The store cannot be opened, read or written (damaged file, read-only folder, full disk).
+
+    The message says what happened, that data/ is intact, and how to recover (`paylens build`);
+    build one with `paylens.store.reader.store_error`.
+    """

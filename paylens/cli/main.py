@@ -25,6 +25,13 @@ def handled(fn):
         except OSError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
+        except Exception as exc:  # a DuckDB error the core did not explain: still a message, not a traceback
+            if type(exc).__module__.split(".")[0] not in ("duckdb", "_duckdb"):
+                raise
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            click.echo(f"error: {first}; if the store is damaged, run `paylens build` to rebuild it from data/",
+                       err=True)
+            sys.exit(1)
 
     return wrapper
 

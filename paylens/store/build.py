@@ -18,6 +18,7 @@ from filelock import FileLock
 from paylens.config import Settings
 from paylens.store.catalogue import describe
 from paylens.store.metrics_csv import MetricRow
+from paylens.store.reader import store_error
 from paylens.store.sources import Sources, read_all
 
 SCHEMA = Path(__file__).with_name("schema.sql")
@@ -34,10 +35,27 @@ class BuildResult:
     counts: dict[str, int]
 
 
+class StoreLock(FileLock):
+    """The store's file lock; a folder it cannot be created in (read-only, full) is a StoreError, not a traceback."""
+
+    db_path: Path
+
+    def acquire(self, *args, **kwargs):
+        try:
+            return super().acquire(*args, **kwargs)
+        except OSError as exc:
+            raise store_error(exc, self.db_path, writing=True) from exc
+
+
 def lock_for(db_path: Path) -> FileLock:
     """One writer at a time per store path."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    return FileLock(str(db_path) + ".lock", timeout=600)
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise store_error(exc, db_path, writing=True) from exc
+    lock = StoreLock(str(db_path) + ".lock", timeout=600)
+    lock.db_path = db_path
+    return lock
 
 
 def clean_temp_files(db_path: Path) -> list[Path]:
@@ -173,6 +191,8 @@ def build_locked(cfg: Settings) -> BuildResult:
     try:
         counts = write_store(tmp, frames, build_id, lexicon_dir=cfg.data_dir / "lexicon")
         swap_in(tmp, db)
+    except (duckdb.Error, OSError) as exc:  # full disk, read-only folder: the live store is untouched
+        raise store_error(exc, db, writing=True) from exc
     finally:
         tmp.unlink(missing_ok=True)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)

@@ -16,6 +16,7 @@ from paylens.config import Settings
 from paylens.errors import InputError, PaylensError
 from paylens.store import metrics_csv
 from paylens.store.build import BuildResult, build_locked, lock_for
+from paylens.store.reader import store_error
 from paylens.store.sources import digest, read_articles, read_metrics, read_platforms
 
 
@@ -45,8 +46,10 @@ def _write_atomic(path: Path, data: bytes) -> None:
     try:
         tmp.write_bytes(data)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)  # a full disk leaves no half file behind either
+        if isinstance(exc, OSError):
+            raise store_error(exc, path, writing=True) from exc
         raise
 
 
@@ -91,7 +94,7 @@ def _store_matches_data(cfg: Settings) -> bool:
         return False
     try:
         return build_id(con) == digest(cfg.data_dir)
-    except duckdb.Error:
+    except (PaylensError, duckdb.Error):
         return False
     finally:
         con.close()
