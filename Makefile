@@ -5,6 +5,11 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 DB      ?= data/build/paylens.duckdb
 PORT    ?= 8501
+# The dashboard listens on this machine only ("Add to corpus" writes to data/); `make run HOST=0.0.0.0` opens
+# it up. HOST from the environment is ignored: tcsh exports the machine's own name as HOST.
+ifneq ($(origin HOST),command line)
+HOST    := 127.0.0.1
+endif
 DATA_FILES := $(shell find data -path data/build -prune -o -type f -print 2>/dev/null)
 # The code that turns data/ into the store: a change to the schema, aggregates or extractor rebuilds it too.
 BUILD_CODE := $(wildcard paylens/store/*.py paylens/store/*.sql paylens/signals/*.py)
@@ -25,7 +30,7 @@ build: $(STAMP)
 	$(BIN)/paylens build --db $(DB)
 
 run: $(DB)
-	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --server.headless true
+	$(BIN)/streamlit run dashboard.py --server.address $(HOST) --server.port $(PORT) --server.headless true
 
 # Debian's chromium and CJK fonts for the browser tests (no browser download).
 browser-deps:

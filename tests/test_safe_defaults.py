@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tomllib
@@ -126,3 +127,18 @@ def test_open_store_coexists_with_other_readers_of_the_same_file(fixture_store):
         con.close()
     finally:
         other.close()
+
+
+def _make_run_command(*overrides: str) -> str:
+    """The streamlit line `make run` would execute (make -n: printed, not run)."""
+    env = {**os.environ, "HOST": "my-machine.example"}  # tcsh exports HOST: it must not open the dashboard up
+    out = subprocess.run(["make", "-n", "run", *overrides], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                         timeout=60, check=True, env=env).stdout
+    (line,) = [ln for ln in out.splitlines() if "streamlit run" in ln]
+    return line
+
+
+@pytest.mark.skipif(subprocess.run(["which", "make"], capture_output=True).returncode != 0, reason="needs make")
+def test_make_run_listens_on_this_machine_only_unless_told_otherwise():
+    assert "--server.address 127.0.0.1 " in _make_run_command()
+    assert "--server.address 0.0.0.0 " in _make_run_command("HOST=0.0.0.0")
