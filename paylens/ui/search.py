@@ -12,10 +12,11 @@ from paylens.article_view import escape_markdown
 from paylens.charts.signals import SIGNAL_LABELS
 from paylens.config import settings
 from paylens.digest import safe_url
+from paylens.errors import QueryFailedError
 from paylens.search.engine import MAX_QUERY_CHARS, QUERY, run_deepening
 from paylens.ui.filters import Filters, initial, platform_names, url_choice
 from paylens.ui.store import run
-from paylens.ui.widgets import download_csv, empty_state
+from paylens.ui.widgets import download_csv, empty_state, show_error
 
 STANCES = ("positive", "negative", "neutral")
 STANCE_WORDS = {"positive": "positive", "negative": "negative", "neutral": "neutral"}
@@ -115,7 +116,11 @@ def search_box(f: Filters, where: str = "articles", fixed: Mapping[str, str] | N
         return url
     params = {**f.params(), **{k: v for k, v in {**chosen, **fixed}.items() if v}, "terms": terms,
               "limit": FETCHED}
-    results = run_deepening(lambda p: run(QUERY, p), params)
+    try:
+        results = run_deepening(lambda p: run(QUERY, p), params)
+    except QueryFailedError as exc:  # a store built before the index existed
+        show_error(exc)
+        return url
     if results.empty:
         empty_state("No sentence or title matches in these filters. Try fewer words, another spelling, "
                     "or widen the dates and competitors in the sidebar.")

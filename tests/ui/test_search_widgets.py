@@ -94,3 +94,23 @@ def test_what_changed_empty_window(app):
     assert any("Nothing new between 2030-06-24 and 2030-06-30" in i.value for i in at.info)
     assert not at.metric and not at.get("download_button")
     assert at.session_state["digest_url"] == {"changed": "7"}
+
+
+def test_a_store_without_the_index_says_to_rebuild(env, tmp_path, monkeypatch):
+    import shutil
+
+    import duckdb
+
+    data, db = env
+    old = tmp_path / "old.duckdb"
+    shutil.copy(db, old)
+    con = duckdb.connect(str(old))
+    con.execute("drop table search_postings")
+    con.close()
+    monkeypatch.setenv("PAYLENS_DB", str(old))
+    monkeypatch.setenv("PAYLENS_DATA", str(data))
+    at = AppTest.from_string(SCRIPT, default_timeout=60)
+    at.query_params["q"] = "alipay"
+    at.run()
+    assert not at.exception
+    assert any("paylens build" in e.value for e in at.error)
