@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pandas as pd
 import streamlit as st
 
 from paylens.article_view import escape_markdown
@@ -31,6 +32,23 @@ def digest_for(f: Filters, days: int, today: date | None = None) -> Digest:
     return _digest(since, until, tuple(f.competitors), build, path)
 
 
+def _freshness() -> str:
+    """' The newest article is dated 2026-06-23; the last one fetched came in 2026-12-01.' (or nothing)."""
+    from paylens.errors import PaylensError
+    from paylens.ui.store import run
+
+    try:
+        row = run("corpus_freshness").iloc[0]
+    except (PaylensError, IndexError):
+        return ""
+    parts = []
+    if row["newest_article"] is not None and not pd.isna(row["newest_article"]):
+        parts.append(f"the newest article is dated {str(row['newest_article'])[:10]}")
+    if row["last_fetched"] is not None and not pd.isna(row["last_fetched"]):
+        parts.append(f"the last one fetched came in {str(row['last_fetched'])[:10]}")
+    return (" " + "; ".join(parts).capitalize() + ".") if parts else ""
+
+
 def _shift_line(s: Shift) -> str:
     return escape_markdown(s.describe())
 
@@ -44,7 +62,7 @@ def what_changed(f: Filters, today: date | None = None) -> dict[str, str]:
     d = digest_for(f, int(days), today)
     if d.empty:
         st.info(f"Nothing new between {d.since} and {d.until}: no articles, metric values or events "
-                "for the chosen competitors.", icon=":material/info:")
+                f"for the chosen competitors.{_freshness()} A longer window may show more.", icon=":material/info:")
         return {"changed": days if days != DEFAULT_WINDOW else ""}
     st.caption(f"{d.since} to {d.until}, compared with {d.prev_from} to {d.prev_to}. Shares are given only when "
                "a platform has at least 5 articles in both windows; otherwise the counts.")

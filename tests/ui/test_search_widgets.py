@@ -91,7 +91,8 @@ def test_what_changed_lists_the_window(app):
 def test_what_changed_empty_window(app):
     at = app(today="2030-06-30", changed="7")
     assert not at.exception
-    assert any("Nothing new between 2030-06-24 and 2030-06-30" in i.value for i in at.info)
+    assert any("Nothing new between 2030-06-24 and 2030-06-30" in i.value and "newest article is dated 2026-03-03"
+               in i.value for i in at.info)
     assert not at.metric and not at.get("download_button")
     assert at.session_state["digest_url"] == {"changed": "7"}
 
