@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from paylens.cli.main import cli
 from paylens.config import settings
+from paylens.errors import StoreError
 from paylens.store.build import build
 from paylens.store.intake import _clean_partial_writes, _write_atomic, unused_name
 from tests.conftest import snapshot_tree
@@ -126,7 +127,7 @@ def test_write_atomic_leaves_no_partial_file_when_the_disk_is_full(tmp_path, mon
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(Path, "write_bytes", full)
-    with pytest.raises(OSError):
+    with pytest.raises(StoreError, match="no space left on the disk"):
         _write_atomic(target, b"data")
     assert list(target.parent.iterdir()) == []
 
