@@ -242,14 +242,24 @@ def eval_signals(gold: Path, split: str | None, data_dir: Path | None) -> None:
 @cli.command()
 @click.argument("query")
 @click.option("--param", "params", multiple=True, help="k=v; competitors=a,b for lists.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="CSV file (else stdout).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (else stdout; xlsx and parquet need --out).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "parquet"]), default=None,
+              help="File format; default: from --out's suffix, else csv.")
 @db_option
 @handled
-def export(query: str, params: tuple[str, ...], out: Path | None, db: Path | None) -> None:
-    """Run a named query and write its rows as CSV."""
+def export(query: str, params: tuple[str, ...], out: Path | None, fmt: str | None, db: Path | None) -> None:
+    """Run a named query and write its rows as CSV, Excel (rows + About sheet) or Parquet."""
+    from datetime import UTC, datetime
+
     from paylens import queries
-    from paylens.csv_export import to_csv_bytes
-    from paylens.store.reader import open_store
+    from paylens.exports import export_bytes
+    from paylens.store.reader import build_id, open_store
+
+    fmt = fmt or (out.suffix.lstrip(".").lower() if out is not None and out.suffix.lower() in (".xlsx", ".parquet")
+                  else "csv")
+    if fmt != "csv" and out is None:
+        raise InputError(f"--format {fmt} writes a binary file: give --out FILE.{fmt}")
 
     bound = parse_params(params)
     named = queries.get(query)
@@ -265,7 +275,10 @@ def export(query: str, params: tuple[str, ...], out: Path | None, db: Path | Non
             if total > len(frame):
                 click.echo(f"note: thinned to {len(frame):,} of {total:,} rows (max_points={bound['max_points']}); "
                            "leave out max_points for every row", err=True)
-        data = to_csv_bytes(frame)
+        about = {"query": query, "purpose": named.purpose,
+                 "parameters": ", ".join(f"{k}={v}" for k, v in bound.items()) or "(defaults)",
+                 "build id": build_id(con), "created at (UTC)": datetime.now(UTC).isoformat(timespec="seconds")}
+        data = export_bytes(frame, fmt, about, sheet=query)
     finally:
         con.close()
     if out is None:
@@ -276,23 +289,23 @@ def export(query: str, params: tuple[str, ...], out: Path | None, db: Path | Non
 
 
 def _check_snapshot_params(filters: dict[str, str]) -> None:
-    """Refuse a name no snapshot query takes, and bad values for the names they do take (exit 2)."""
+    """Refuse a name that is no part of a view, and bad dates (exit 2), before the store is touched."""
     from paylens import queries
-    from paylens.snapshot import CHARTS
+    from paylens.snapshot import ACCEPTED
 
-    taken = {param for _file, _page, name in CHARTS for param in queries.get(name).params}
-    unknown = sorted(set(filters) - taken)
+    unknown = sorted(set(filters) - set(ACCEPTED))
     if unknown:
         raise InputError(f"--param {', '.join(unknown)}: no snapshot query takes "
                          f"{'this name' if len(unknown) == 1 else 'these names'}; "
-                         f"known: {', '.join(sorted(taken))}")
-    for key, value in filters.items():
-        if value != "":
-            queries.coerce(key, value)  # a bad date or integer is bad input too
+                         f"known: {', '.join(ACCEPTED)}")
+    for key in ("from", "to"):
+        if filters.get(key):
+            queries.coerce(key, filters[key])  # a bad date is bad input too
 
 
 @cli.command()
-@click.option("--param", "params", multiple=True, help="k=v filters: competitors, from, to, metric, signal, ...")
+@click.option("--param", "params", multiple=True,
+              help="k=v view: competitors, from, to, metric, signal, focus, platform, rival, ...")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Zip file to write.")
 @click.option("--base-url", default="http://localhost:8501", help="Dashboard address for the restore link.")
 @data_option

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -10,27 +11,59 @@ import streamlit as st
 
 from paylens.article_view import escape_markdown
 from paylens.csv_export import deferred_csv
+from paylens.errors import PaylensError
+from paylens.exports import MIME, deferred, to_xlsx_bytes
 from paylens.ui.filters import Filters
 
 SOURCE_COLUMNS = {"source_url": "url", "url": "url"}
 
 
-def file_name(stem: str, f: Filters, extra: str = "") -> str:
+def file_name(stem: str, f: Filters, extra: str = "", ext: str = "csv") -> str:
     """`paylens_metric_series_alipay-jd_pay_2019-01-01_2025-12-31.csv`: the filters in the name."""
     name = f"paylens_{stem}_{extra + '_' if extra else ''}{f.slug()}"
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name)[:180] + ".csv"
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name)[:180] + "." + ext
+
+
+def about(stem: str, f: Filters, extra: str = "") -> dict[str, object]:
+    """What an exported workbook's About sheet records: what the rows are, for which view, from which store."""
+    from paylens.ui.store import current_build_id
+
+    try:
+        build = current_build_id()
+    except PaylensError:
+        build = "unknown (no store)"
+    return {"rows of": stem + (f" ({extra})" if extra else ""), "competitors": ", ".join(f.competitors) or "all",
+            "from": f.date_from.isoformat(), "to": f.date_to.isoformat(),
+            "event categories": ", ".join(f.event_categories) or "all",
+            "restore link": st.context.url or "", "build id": build}
+
+
+def _stamped(info: dict[str, object]) -> dict[str, object]:
+    return {**info, "created at (UTC)": datetime.now(UTC).isoformat(timespec="seconds")}
 
 
 def download_csv(df: pd.DataFrame, stem: str, f: Filters, extra: str = "", key: str | None = None,
                  help: str | None = None) -> None:
-    """A Download CSV button with exactly these rows (formula-safe), written only when it is clicked.
+    """Download CSV, Excel and Parquet buttons with exactly these rows, each file written only when clicked.
 
-    The CSV is built by `deferred_csv` on click (not on every rerun); clicking does not rerun the page.
+    The CSV is formula-safe (`deferred_csv`); the workbook writes text as text and adds an About sheet; clicking
+    does not rerun the page.
     """
-    st.download_button("Download CSV", data=deferred_csv(df), file_name=file_name(stem, f, extra),
-                       mime="text/csv", key=key or f"dl_{stem}_{extra}", icon=":material/download:",
-                       on_click="ignore", disabled=df.empty,
-                       help=help or f"{len(df):,} rows, the ones behind this chart")
+    key = key or f"dl_{stem}_{extra}"
+    tip = help or f"{len(df):,} rows, the ones behind this chart"
+    info = about(stem, f, extra)
+    frame = df.copy(deep=False)
+    with st.container(horizontal=True, gap="small"):
+        st.download_button("Download CSV", data=deferred_csv(df), file_name=file_name(stem, f, extra),
+                           mime="text/csv", key=key, icon=":material/download:", on_click="ignore",
+                           disabled=df.empty, help=tip)
+        st.download_button("Excel", data=lambda: to_xlsx_bytes({stem: frame}, _stamped(info)),
+                           file_name=file_name(stem, f, extra, "xlsx"), mime=MIME["xlsx"], key=f"{key}_xlsx",
+                           on_click="ignore", disabled=df.empty, type="tertiary",
+                           help=tip + "; with an About sheet (filters, link, build)")
+        st.download_button("Parquet", data=deferred(frame, "parquet"), file_name=file_name(stem, f, extra, "parquet"),
+                           mime=MIME["parquet"], key=f"{key}_parquet", on_click="ignore", disabled=df.empty,
+                           type="tertiary", help=tip)
 
 
 def sources(df: pd.DataFrame, key: str) -> None:

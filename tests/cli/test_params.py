@@ -108,3 +108,33 @@ def test_export_metric_series_thins_only_when_asked_and_says_so(runner, long_sto
     rows = _rows(result.stdout)
     assert len(rows) < LONG
     assert f"thinned to {len(rows):,} of {len(every):,} rows (max_points=50)" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "parquet"])
+def test_export_writes_excel_and_parquet_with_the_csvs_rows(runner, fixture_store, tmp_path, fmt):
+    import pyarrow.parquet as pq
+    from openpyxl import load_workbook
+
+    args = ["export", "metric_series", "--param", f"metric={METRIC}", "--db", str(fixture_store)]
+    as_csv = runner.invoke(cli, args)
+    assert as_csv.exit_code == 0, as_csv.output
+    rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    out = tmp_path / f"series.{fmt}"
+    result = runner.invoke(cli, [*args, "--out", str(out)])  # the format follows the suffix
+    assert result.exit_code == 0, result.output
+    if fmt == "parquet":
+        table = pq.read_table(out)
+        assert table.num_rows == len(rows)
+        assert table.column("platform_id").to_pylist() == [r["platform_id"] for r in rows]
+    else:
+        book = load_workbook(out)
+        sheet = book["metric_series"]
+        assert sheet.max_row - 1 == len(rows)
+        about = {r[0].value: r[1].value for r in book["About"].iter_rows()}
+        assert about["query"] == "metric_series" and f"metric={METRIC}" in about["parameters"]
+
+
+def test_binary_formats_need_an_output_file(runner, fixture_store):
+    result = runner.invoke(cli, ["export", "metric_series", "--param", f"metric={METRIC}", "--format", "xlsx",
+                                 "--db", str(fixture_store)])
+    assert result.exit_code == 2 and "--out" in result.stderr and result.stdout == ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import json
@@ -242,9 +243,12 @@ def test_empty_frame_gives_a_disabled_button_with_nothing_to_generate():
         download_csv(pd.DataFrame({"a": []}), "empty", f)
 
     at = AppTest.from_function(script).run()
-    full, empty = at.get("download_button")
-    assert not full.proto.disabled and full.proto.deferred_file_id
-    assert empty.proto.disabled and not empty.proto.deferred_file_id and not empty.proto.url
+    buttons = at.get("download_button")
+    assert [b.proto.label for b in buttons] == ["Download CSV", "Excel", "Parquet"] * 2
+    for full in buttons[:3]:
+        assert not full.proto.disabled and full.proto.deferred_file_id
+    for empty in buttons[3:]:
+        assert empty.proto.disabled and not empty.proto.deferred_file_id and not empty.proto.url
 
 
 def test_snapshot_zip_is_built_only_on_click_and_verifies(app, downloads, monkeypatch):
@@ -328,3 +332,23 @@ def test_invalid_page_in_the_link_is_dropped_with_a_notice(app, two_per_page, ba
     assert at.selectbox(key="w_page").value == "1"
     assert any(f"page={bad!r}" in _shown(w.value) for w in at.warning)
     assert "page" not in at.query_params, "page 1 is the default and stays out of the URL"
+
+
+def test_excel_and_parquet_hold_the_same_rows_as_the_csv(app, downloads):
+    import pyarrow.parquet as pq
+    from openpyxl import load_workbook
+
+    at = app("pages/metrics.py", competitors="alipay,wechat_pay")
+    assert _problems(at) == []
+    csv_rows = list(csv.DictReader(io.StringIO(downloads["dl_metric_series_" + _qp(at, "metric")]["data"]()
+                                               .decode("utf-8-sig"))))
+    book = load_workbook(io.BytesIO(downloads[f"dl_metric_series_{_qp(at, 'metric')}_xlsx"]["data"]()))
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    xlsx_rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
+    parquet = pq.read_table(io.BytesIO(downloads[f"dl_metric_series_{_qp(at, 'metric')}_parquet"]["data"]()))
+    assert csv_rows and len(csv_rows) == len(xlsx_rows) == parquet.num_rows
+    assert [r["platform_id"] for r in csv_rows] == [r["platform_id"] for r in xlsx_rows]
+    assert [float(r["value"]) for r in csv_rows] == [r["value"] for r in xlsx_rows]
+    about = {r[0].value: r[1].value for r in book["About"].iter_rows()}
+    assert about["competitors"] == "alipay, wechat_pay" and about["build id"] and about["created at (UTC)"]
