@@ -66,7 +66,8 @@ st.download_button("Download snapshot (.zip)", data=snapshot_data(view, str(sett
                    file_name=file_name("snapshot", f)[:-4] + ".zip", mime="application/zip", type="primary",
                    icon=":material/folder_zip:", key="dl_snapshot", on_click="ignore")
 cli = " ".join(f"--param {k}={v}" for k, v in view.items() if v not in ("", None))
-st.caption(f"{len(CHARTS)} CSV files and manifest.json, built when you click (a few seconds on a large store). "
+st.caption(f"{len(CHARTS)} CSV files, the same rows as one workbook (snapshot.xlsx, a sheet per chart) and "
+           "manifest.json, built when you click (a few seconds on a large store). "
            "The same bundle from the command line:")
 st.code(f"paylens snapshot {cli} --out snapshot.zip", language="bash", wrap_lines=True)
 sync_url(f, choices)

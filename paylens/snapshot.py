@@ -16,6 +16,7 @@ import pandas as pd
 
 from paylens import queries
 from paylens.csv_export import to_csv_bytes
+from paylens.exports import to_xlsx_bytes
 from paylens.store.reader import build_id
 from paylens.url_state import DEFAULT_VIEW, VIEW_KEYS, compare_pair, view_params
 
@@ -36,6 +37,7 @@ CHARTS: tuple[tuple[str, str, str], ...] = (
 )
 # The names a snapshot takes: the view's URL parameters (the same link reopens the same files).
 ACCEPTED = VIEW_KEYS
+WORKBOOK = "snapshot.xlsx"
 EVIDENCE_LIMIT = 500  # the Signals page lists at most this many sentences; its CSV and the snapshot likewise
 
 
@@ -105,21 +107,29 @@ def build_bundle(con: duckdb.DuckDBPyConnection, filters: Mapping[str, object], 
     view = {**DEFAULT_VIEW, **{k: _plain(v) for k, v in filters.items() if v not in (None, "")}}
     buf = io.BytesIO()
     entries = []
+    sheets: dict[str, pd.DataFrame] = {}
+    created = datetime.now(UTC).isoformat(timespec="seconds")
+    url, build = restore_url(base_url, view), build_id(con)
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for file, page, name in CHARTS:
             used = query_params(name, view)
             frame = chart_frame(lambda n, p: queries.run(con, n, p), name, view)
             data = to_csv_bytes(frame)
             zf.writestr(file, data)
+            sheets[file.removesuffix(".csv")] = frame
             entries.append({"file": file, "page": page, "query": name,
                             "params": {k: _plain(v) for k, v in used.items()},
                             "rows": len(frame), "sha256": sha256(data)})
+        # The same rows as one workbook, a sheet per chart (a convenience: the CSVs are the record).
+        workbook = to_xlsx_bytes(sheets, {"view": url, "build id": build, "created at (UTC)": created})
+        zf.writestr(WORKBOOK, workbook)
         manifest = {
-            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "created_at": created,
             "filters": view_params(view),
-            "url": restore_url(base_url, view),
-            "build_id": build_id(con),
+            "url": url,
+            "build_id": build,
             "queries": entries,
+            "workbook": {"file": WORKBOOK, "sheets": list(sheets), "sha256": sha256(workbook)},
             "data_files": data_hashes(data_dir),
         }
         zf.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))

@@ -74,6 +74,7 @@ def test_snapshot_manifest_hashes_match_files(runner, fixture_store, fixture_dat
             data = zf.read(entry["file"])
             assert sha256(data) == entry["sha256"]
             assert len(list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))) - 1 == entry["rows"]
+        assert sha256(zf.read("snapshot.xlsx")) == manifest["workbook"]["sha256"]
     assert set(manifest["data_files"]) >= {"data/metrics.csv", "data/platforms.csv", "data/events.csv"}
     assert manifest["data_files"]["data/metrics.csv"] == sha256((fixture_data / "metrics.csv").read_bytes())
 
@@ -86,7 +87,7 @@ def test_signals_json_lines(runner, fixture_data):
     assert lines
     body = seed.read_text(encoding="utf-8")
     for hit in lines:
-        assert set(hit) == {"file", "platform", "signal", "stance", "evidence", "sentence_idx", "score"}
+        assert set(hit) == {"file", "platform", "signal", "stance", "evidence", "sentence_idx", "score", "rival"}
         assert hit["evidence"] in body
     assert {"traffic_focus", "ai_assistant"} <= {h["signal"] for h in lines}
 
@@ -131,3 +132,19 @@ def test_eval_signals_unknown_split_exits_2(runner, tmp_path):
     result = runner.invoke(cli, ["eval-signals", str(gold), "--split", "test"])
     assert result.exit_code == 2
     assert "no rows with split 'test'" in result.output
+
+
+def test_snapshot_workbook_has_a_sheet_per_chart_with_its_rows(runner, fixture_store, fixture_data, tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "snap.zip"
+    result = runner.invoke(cli, ["snapshot", "--param", "competitors=alipay,wechat_pay", "--out", str(out),
+                                 "--data", str(fixture_data), "--db", str(fixture_store)])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        book = load_workbook(io.BytesIO(zf.read("snapshot.xlsx")))
+    rows = {e["file"].removesuffix(".csv"): e["rows"] for e in manifest["queries"]}
+    assert book.sheetnames == [*rows, "About"]
+    for name, n in rows.items():
+        assert book[name].max_row - 1 == n or (n == 0 and book[name].max_row == 1), name

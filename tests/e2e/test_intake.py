@@ -32,11 +32,13 @@ def test_add_an_article_from_a_url_then_find_it(page, page_errors, intake_server
     box.press("Enter")
     app.settle()
     app.page.get_by_role("button", name="Fetch").click()
-    app.settle()
+    add = app.page.get_by_role("button", name="Add to corpus")
+    add.wait_for(timeout=60_000)  # the preview is drawn once the page is fetched and read
     assert app.errors() == [], app.errors()
     main = app.page.locator("[data-testid='stMain']")
     assert site.EN_TITLE in main.inner_text(), "the preview shows the extracted title"
-    app.page.get_by_role("button", name="Add to corpus").click()
+    add.click()
+    app.page.locator("[data-testid='stAlertContentSuccess']").filter(has_text="Added as").wait_for(timeout=90_000)
     app.settle()
     assert app.errors() == []
     assert intake_server.sql("select count(*) from articles")[0][0] == before + 1

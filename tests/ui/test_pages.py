@@ -270,8 +270,11 @@ def test_snapshot_zip_is_built_only_on_click_and_verifies(app, downloads, monkey
     assert len(builds) == 1
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         manifest = json.loads(zf.read("manifest.json"))
-        files = {n: zf.read(n) for n in zf.namelist() if n != "manifest.json"}
+        files = {n: zf.read(n) for n in zf.namelist() if n not in ("manifest.json", "snapshot.xlsx")}
+        workbook = zf.read("snapshot.xlsx")
     assert {e["file"] for e in manifest["queries"]} == set(files) == {c[0] for c in CHARTS}
+    assert hashlib.sha256(workbook).hexdigest() == manifest["workbook"]["sha256"]
+    assert manifest["workbook"]["sheets"] == [c[0].removesuffix(".csv") for c in CHARTS]
     for entry in manifest["queries"]:
         assert hashlib.sha256(files[entry["file"]]).hexdigest() == entry["sha256"]
     filters = manifest["filters"]
