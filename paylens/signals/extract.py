@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -12,6 +13,7 @@ from pathlib import Path
 from paylens.signals.articles import Article
 from paylens.signals.lexicon import Lexicon, Term, load_lexicon
 from paylens.signals.matcher import Match, Matcher
+from paylens.signals.rivals import directions, mutual_rivals
 from paylens.signals.sentences import Sentence, sentence_spans
 from paylens.signals.taxonomy import MARKET
 
@@ -28,8 +30,9 @@ _NOTHING: frozenset[int] = frozenset()
 # Negations that deny the phrase after them, not their clause: "acquire it through AI without considering how AI ...".
 _PHRASE_NEGATIONS = frozenset(("without", "rather than", "instead of", "free of", "far from", "contrary to", "而非",
                                "而不是", "不是"))
-_HIT_ORDER = attrgetter("signal", "platform")
-JSON_KEYS = ("file", "platform", "signal", "stance", "evidence", "sentence_idx", "score")
+_HIT_ORDER = attrgetter("signal", "platform", "rival")
+JSON_KEYS = ("file", "platform", "signal", "stance", "evidence", "sentence_idx", "score", "rival")
+THREAT = "competitive_threat"  # its hits name the threatened platform and the rival that moves
 
 
 @dataclass(frozen=True)
@@ -42,13 +45,16 @@ class Hit:
     evidence: str
     sentence_idx: int
     score: float
+    rival: str = ""  # competitive_threat only: the platform that moves (platform is the threatened one)
 
 
+_NO_RIVALS = itertools.repeat("")
 _new_object = object.__new__
 _new_sentence = tuple.__new__
 
 
-def _new_hit(platform: str, signal: str, stance: str, evidence: str, sentence_idx: int, score: float) -> Hit:
+def _new_hit(platform: str, signal: str, stance: str, evidence: str, sentence_idx: int, score: float,
+             rival: str = "") -> Hit:
     """Build a Hit without the frozen dataclass __init__ (one object.__setattr__ per field is slow here)."""
     hit = _new_object(Hit)
     fields = hit.__dict__
@@ -58,6 +64,7 @@ def _new_hit(platform: str, signal: str, stance: str, evidence: str, sentence_id
     fields["evidence"] = evidence
     fields["sentence_idx"] = sentence_idx
     fields["score"] = score
+    fields["rival"] = rival
     return hit
 
 
@@ -190,6 +197,7 @@ class Extractor:
         factor = hedge if named else hedge * CONTEXT_FACTOR
         minimum = self.min_score
         firing: dict[str, float] = {}
+        directed: list[tuple[str, str]] | None = None
         for signal in sorted(themes):
             miss = 1.0
             for weight in themes[signal].values():
@@ -197,27 +205,66 @@ class Extractor:
             strength = 1.0 - miss
             if strength * hedge >= minimum:
                 firing[signal] = strength
+            elif signal == THREAT and len(named) > 1:
+                # a weak word with a cue between two rival platforms is enough: "京东支付冲击微信支付的线下份额"
+                directed = self._directions(sentence, found, tight=True)
+                if directed:
+                    firing[signal] = max(strength, minimum)
         if len(firing) > 1 and self._yields:
             _give_way(firing, themes, self._yields)
         out = []
         for signal, strength in firing.items():
             score = round(strength * factor, 3)
             default = self._stance[signal]
+            pairs = self._threat_pairs(sentence, found, named, platforms, directed) if signal == THREAT else None
             if polar:
                 # a theme with a built-in lean (complaints are negative) is judged by the words around it
                 spans = [(s, e) for s, e, t in found if t.kind == "signal" and t.label == signal] \
                     if default != "neutral" else ()
                 totals = _judgement(polar, owners, spans, 1.0 if default == "positive" else -1.0)
-                for platform in platforms:
+                for platform, rival in pairs or zip(platforms, _NO_RIVALS, strict=False):
                     value = totals.get(platform, totals.get("", 0.0))
                     stance = "positive" if value > 0 else "negative" if value < 0 else default
-                    out.append(_new_hit(platform, signal, stance, sentence.text, sentence.idx, score))
+                    out.append(_new_hit(platform, signal, stance, sentence.text, sentence.idx, score, rival))
             else:
-                for platform in platforms:
-                    out.append(_new_hit(platform, signal, default, sentence.text, sentence.idx, score))
-        if len(platforms) > 1:
+                for platform, rival in pairs or zip(platforms, _NO_RIVALS, strict=False):
+                    out.append(_new_hit(platform, signal, default, sentence.text, sentence.idx, score, rival))
+        if len(out) > 1:
             out.sort(key=_HIT_ORDER)
         hits.extend(out)
+
+    def _directions(self, sentence: Sentence, found: list[Match], tight: bool = False,
+                    ) -> list[tuple[str, str]] | None:
+        """(threatened, mover) pairs a cue word gives between the sentence's platforms (paylens.signals.rivals)."""
+        mentions = [(s - sentence.start, e - sentence.start, t.label) for s, e, t in found if t.kind == "alias"]
+        return directions(sentence.text, mentions, self.lexicon.parents, tight)
+
+    def _threat_pairs(self, sentence: Sentence, found: list[Match], named: dict[str, int],
+                      platforms: tuple[str, ...], directed: list[tuple[str, str]] | None = None,
+                      ) -> list[tuple[str, str]] | None:
+        """(threatened platform, rival) for a competitive-threat sentence naming two or more platforms.
+
+        A cue word gives the direction ("X 抢走 Y", "Y faces competition from X"): the hit goes to the threatened
+        platform (and its parent) with the mover as rival; the mover gets none, other named platforms keep theirs
+        with no rival. Without a cue, two platforms are each other's rival; otherwise None (no rival named).
+        """
+        if len(named) < 2:
+            return None
+        parents = self.lexicon.parents
+        pairs = directed or self._directions(sentence, found)
+        if pairs is None:
+            rivals = mutual_rivals(list(named), parents)
+            return [(p, rivals.get(p, "")) for p in platforms] if rivals else None
+        out: list[tuple[str, str]] = []
+        threatened = {t for t, _ in pairs}
+        movers = {m for _, m in pairs} - threatened
+        for target, mover in pairs:
+            for pid in self._with_parents([target]):
+                if (pid, mover) not in out:
+                    out.append((pid, mover))
+        covered = {p for p, _ in out} | movers | {parents.get(m, m) for m in movers}
+        out.extend((p, "") for p in platforms if p not in covered)
+        return out
 
     def _with_parents(self, named: dict[str, int] | list[str]) -> list[str]:
         """Named platforms, each followed by the payment platform owning it (支小宝 -> alipay)."""

@@ -105,7 +105,7 @@ def _frames(src: Sources, hits: list[dict]) -> dict[str, pd.DataFrame]:
         "events": pd.DataFrame(src.events),
         "articles": articles,
         "signal_hits": pd.DataFrame(hits, columns=["article_id", "platform_id", "signal", "stance", "evidence",
-                                                   "sentence_idx", "score"]),
+                                                   "sentence_idx", "score", "rival"]),
         "article_sources": pd.DataFrame(src.also_in, columns=["article_id", "url", "publisher", "title", "date",
                                                               "similarity", "found_at"]),
         "feed_runs": pd.DataFrame(src.feed_runs, columns=["run_at", "feed", "feed_url", "items_seen", "added",
@@ -126,7 +126,7 @@ def extract_hits(articles: list, lexicon_dir: Path) -> list[dict]:
         for hit in extractor.extract_article(art):
             rows.append({"article_id": art.sha256[:16], "platform_id": hit.platform, "signal": hit.signal,
                          "stance": hit.stance, "evidence": hit.evidence, "sentence_idx": hit.sentence_idx,
-                         "score": hit.score})
+                         "score": hit.score, "rival": hit.rival})
     return rows
 
 

@@ -78,7 +78,8 @@ create table signal_hits (
     stance varchar not null,
     evidence varchar not null,
     sentence_idx integer not null,
-    score double not null
+    score double not null,
+    rival varchar not null default ''  -- competitive_threat: the platform that moves (platform_id is threatened)
 );
 
 -- A story found again under another URL (data/intake/also_in.csv): "also in N sources".

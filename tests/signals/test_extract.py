@@ -32,9 +32,9 @@ CASES = [
     ("Regulators fined Lakala for breaking anti-money laundering rules.", None, {("regulatory_pressure", "lakala")}),
     ("Users complain that the cluttered app is full of pop-ups.", "alipay",
      {("user_experience_complaints", "alipay")}),
+    # a competitive threat goes to the threatened platform; the movers are its rivals (test_rivals.py)
     ("Meituan Pay and Duoduo Pay are newcomers trying to poach Alipay merchants.", None,
-     {("competitive_threat", "meituan_pay"), ("competitive_threat", "duoduo_pay"),
-      ("competitive_threat", "alipay")}),
+     {("competitive_threat", "alipay")}),
     # Chinese themes, simplified and traditional
     ("支付宝向商户免费发放碰一下设备，并提供补贴。", None, {("touchless_subsidy", "alipay")}),
     ("支付寶「碰一下」向商戶派發免費設備。", None, {("touchless_subsidy", "alipay")}),
@@ -128,7 +128,7 @@ def test_extract_cases(extractor: Extractor, text: str, default: str | None, exp
      "negative"),
     ("支付宝大力整治营销弹窗，用户体验明显改善。", "user_experience_complaints", "alipay", "positive"),
     ("Regulators fined Lakala heavily.", "regulatory_pressure", "lakala", "negative"),
-    ("微信支付的崛起让支付宝倍感压力。", "competitive_threat", "wechat_pay", "positive"),
+    # the rising rival is the hit's `rival`, not a platform of its own (test_rivals.py)
     ("微信支付的崛起让支付宝倍感压力。", "competitive_threat", "alipay", "negative"),
     ("Alipay's tap-to-pay rollout was a big success with merchants.", "touchless_subsidy", "alipay", "positive"),
     ("Alipay's tap-to-pay rollout was not a success.", "touchless_subsidy", "alipay", "negative"),
@@ -183,9 +183,10 @@ def test_hits_to_json_lines() -> None:
     hits = [Hit("alipay", "ai_assistant", "neutral", "支付宝推出“支小宝”。", 3, 0.9)]
     lines = hits_to_json_lines("data/articles/x.txt", hits)
     assert lines == ['{"file": "data/articles/x.txt", "platform": "alipay", "signal": "ai_assistant", '
-                     '"stance": "neutral", "evidence": "支付宝推出“支小宝”。", "sentence_idx": 3, "score": 0.9}']
+                     '"stance": "neutral", "evidence": "支付宝推出“支小宝”。", "sentence_idx": 3, "score": 0.9, '
+                     '"rival": ""}']
     assert list(json.loads(lines[0])) == ["file", "platform", "signal", "stance", "evidence", "sentence_idx",
-                                          "score"]
+                                          "score", "rival"]
 
 
 _WORDS = ["Alipay", "WeChat Pay", "支付宝", "微信支付", "not", "不", "subsidies", "补贴", "AI assistant", "流量",

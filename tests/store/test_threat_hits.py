@@ -1,0 +1,19 @@
+"""The store keeps who threatens whom: signal_hits.rival beside the threatened platform_id."""
+
+from __future__ import annotations
+
+import duckdb
+
+
+def test_threat_hits_name_their_rival(fixture_store) -> None:
+    con = duckdb.connect(str(fixture_store), read_only=True)
+    try:
+        rows = con.execute("select platform_id, rival, evidence from signal_hits "
+                           "where signal = 'competitive_threat' and rival <> '' order by rival").fetchall()
+        others = con.execute("select count(*) from signal_hits "
+                             "where signal <> 'competitive_threat' and rival <> ''").fetchone()[0]
+    finally:
+        con.close()
+    seed = [(p, r) for p, r, e in rows if "threatened by players like WeChat Pay, JD Pay, and Douyin Pay" in e]
+    assert seed == [("alipay", "douyin_pay"), ("alipay", "jd_pay"), ("alipay", "wechat_pay")]
+    assert others == 0
