@@ -15,6 +15,7 @@ pages = [
     st.Page("pages/signals.py", title="Signals", icon=":material/campaign:", url_path="signals"),
     st.Page("pages/articles.py", title="Articles", icon=":material/article:", url_path="articles"),
     st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
+    st.Page("pages/impact.py", title="Story vs numbers", icon=":material/insights:", url_path="impact"),
     st.Page("pages/snapshots.py", title="Snapshots", icon=":material/folder_zip:", url_path="snapshots"),
 ]
 nav = st.navigation(pages)

@@ -34,10 +34,14 @@ CHARTS: tuple[tuple[str, str, str], ...] = (
     ("compare_coverage.csv", "compare", "compare_coverage"),
     ("compare_signals.csv", "compare", "compare_signals"),
     ("compare_events.csv", "compare", "compare_events"),
+    ("impact_periods.csv", "impact", "impact_periods"),
 )
 # The names a snapshot takes: the view's URL parameters (the same link reopens the same files).
 ACCEPTED = VIEW_KEYS
 WORKBOOK = "snapshot.xlsx"
+# The series Story vs numbers sets signals against when the view names none (the page picks its own default
+# only when the platform has no values of it).
+DEFAULT_SERIES = "market_share_third_party_mobile_payment_iresearch"
 EVIDENCE_LIMIT = 500  # the Signals page lists at most this many sentences; its CSV and the snapshot likewise
 
 
@@ -58,6 +62,10 @@ def query_params(name: str, view: Mapping[str, object]) -> dict[str, object]:
         "signal": full["signal"], "limit": EVIDENCE_LIMIT,
         "platform": full["focus"] if name == "signal_evidence" else platform, "rival": rival,
     }
+    if name == "impact_periods":
+        candidates.update(platform=str(full["subject"]) or (competitors or ["alipay"])[0],
+                          metric=str(full["series"]) or DEFAULT_SERIES,
+                          signals=queries.coerce("signals", full["themes"]) or [DEFAULT_VIEW["themes"]])
     return {k: candidates[k] for k in queries.get(name).params if k in candidates}
 
 

@@ -36,6 +36,10 @@ DEFAULT_VIEW: dict[str, str] = {
     "q_stance": "",
     "q_publisher": "",
     "changed": "",     # Overview's "What changed" window in days
+    "subject": "",     # Story vs numbers: the platform ("" = the first chosen competitor)
+    "series": "",      # ... its metric ("" = the one with most values)
+    "themes": "touchless_subsidy",  # ... the signals set against it
+    "at": "",          # ... the period whose sentences are shown (its first day)
 }
 VIEW_KEYS = tuple(DEFAULT_VIEW)
 

@@ -16,6 +16,19 @@ from hits
 group by all
 order by platform_id, signal, month;
 
+-- Competitive threats per threatened platform, rival ('' when the text names none) and month (queries/threat_matrix).
+create table threat_monthly as
+select h.platform_id, h.rival, date_trunc('month', a.date)::date as month,
+       count(distinct h.article_id) as articles,
+       count(*) as hits,
+       min(a.date) as first_date,
+       max(a.date) as last_date
+from signal_hits h
+join articles a using (article_id)
+where h.signal = 'competitive_threat' and a.date is not null
+group by all
+order by platform_id, rival, month;
+
 create table platform_articles_monthly as
 select h.platform_id, date_trunc('month', a.date)::date as month, count(distinct h.article_id) as articles
 from signal_hits h
@@ -188,4 +201,22 @@ create macro period_label(kind, p_start) as
         when 'half' then strftime(p_start, '%Y') || '-H' || (if(month(p_start) <= 6, 1, 2))::varchar
         when 'quarter' then strftime(p_start, '%Y') || '-Q' || quarter(p_start)::varchar
         when 'month' then strftime(p_start, '%Y-%m')
+    end;
+
+-- The first day of the calendar period of this kind that holds d (year, half, quarter, month).
+create macro period_floor(kind, d) as
+    case kind
+        when 'year' then date_trunc('year', d)
+        when 'half' then date_trunc('year', d) + to_months(if(month(d) > 6, 6, 0))
+        when 'quarter' then date_trunc('quarter', d)
+        when 'month' then date_trunc('month', d)
+    end::date;
+
+-- How long a calendar period of this kind is.
+create macro period_step(kind) as
+    case kind
+        when 'year' then interval 1 year
+        when 'half' then interval 6 month
+        when 'quarter' then interval 3 month
+        when 'month' then interval 1 month
     end;

@@ -81,9 +81,27 @@ def sources(df: pd.DataFrame, key: str) -> None:
                                     pub_col: "Publisher", title_col: "Title"})
 
 
-def chart(fig: go.Figure, key: str) -> None:
-    """Render a figure full width."""
-    st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
+def chart(fig: go.Figure, key: str, selectable: bool = False) -> None:
+    """Render a figure full width; a selectable one reruns the page when a point is clicked."""
+    if selectable:
+        st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False}, on_select="rerun",
+                        selection_mode="points")
+    else:
+        st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
+
+
+def chart_selection(key: str) -> list | None:
+    """The customdata of the point last clicked in the selectable chart with this key (None if none)."""
+    event = st.session_state.get(key)
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        points = getattr(getattr(event, "selection", None), "points", None) or []
+    for point in points:
+        data = point.get("customdata") if isinstance(point, dict) else None
+        if isinstance(data, list | tuple) and data:
+            return list(data)
+    return None
 
 
 def show_error(exc: Exception | str) -> None:
@@ -108,13 +126,5 @@ def clicked_cell(key: str) -> tuple[str, str] | None:
 
     The heatmap's invisible cell markers carry [signal, platform_id, ...] as customdata.
     """
-    event = st.session_state.get(key)
-    try:
-        points = event["selection"]["points"]
-    except (KeyError, TypeError):
-        points = getattr(getattr(event, "selection", None), "points", None) or []
-    for point in points:
-        data = point.get("customdata") if isinstance(point, dict) else None
-        if isinstance(data, list | tuple) and len(data) >= 2:
-            return str(data[0]), str(data[1])
-    return None
+    data = chart_selection(key)
+    return (str(data[0]), str(data[1])) if data and len(data) >= 2 else None

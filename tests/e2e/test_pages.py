@@ -17,6 +17,7 @@ PAGES = [
     ("signals", "/signals", "Signals", 2),
     ("articles", "/articles", "Articles", 0),
     ("compare", "/compare", "Compare", 3),
+    ("impact", "/impact", "Story vs numbers", 1),
     ("snapshots", "/snapshots", "Snapshots", 0),
 ]
 DEEP_METRIC = "market_share_third_party_mobile_payment_iresearch"

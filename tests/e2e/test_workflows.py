@@ -306,3 +306,22 @@ def test_link_values_never_render_as_markdown(app):
     assert main.locator(".katex").count() == 0, "LaTeX from a link must not render"
     assert foreign == [], f"the page fetched other hosts: {foreign}"
     app.screenshot("workflow-hostile-link")
+
+
+def test_story_vs_numbers_click_a_bar_for_that_periods_sentences(app):
+    app.open("/impact?competitors=alipay,wechat_pay&subject=alipay&themes=competitive_threat"
+             "&series=market_share_third_party_mobile_payment_iresearch", charts=1)
+    assert app.errors() == []
+    bars = next(t for t in _figures(app.page)[0]["traces"] if t["type"] == "bar")
+    index = next(i for i, c in enumerate(bars["customdata"]) if c[4] > 0)
+    period, start = bars["customdata"][index][3], bars["customdata"][index][1]
+    bar = app.page.locator(".js-plotly-plot .barlayer .trace").first.locator(".point").nth(index)
+    box = bar.bounding_box()
+    app.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] - 3)
+    app.page.wait_for_function("s => new URL(location.href).searchParams.get('at') === s", arg=start,
+                               timeout=30_000)
+    app.settle(charts=1)
+    assert app.errors() == []
+    cards = " ".join(app.page.locator("[class*='st-key-impact_evidence_card_']").all_inner_texts())
+    assert "Competitive threat" in cards, f"no sentences shown for {period}"
+    app.screenshot("workflow-impact")

@@ -27,6 +27,7 @@ PAGES = {
     "pages/signals.py": 2,
     "pages/articles.py": 0,
     "pages/compare.py": 3,
+    "pages/impact.py": 1,
     "pages/snapshots.py": 0,
 }
 
@@ -355,3 +356,21 @@ def test_excel_and_parquet_hold_the_same_rows_as_the_csv(app, downloads):
     assert [float(r["value"]) for r in csv_rows] == [r["value"] for r in xlsx_rows]
     about = {r[0].value: r[1].value for r in book["About"].iter_rows()}
     assert about["competitors"] == "alipay, wechat_pay" and about["build id"] and about["created at (UTC)"]
+
+
+def test_impact_page_sets_a_metric_against_signals_from_the_url(app, downloads, fixture_store):
+    con = duckdb.connect(str(fixture_store), read_only=True)
+    metric = con.execute("select metric from metric_values where platform_id = 'alipay' "
+                         "and period_end - period_start between 89 and 92 group by 1 order by count(*) desc "
+                         "limit 1").fetchone()[0]
+    at = app("pages/impact.py", competitors="alipay,wechat_pay", subject="alipay", series=metric,
+             themes="touchless_subsidy,ai_assistant")
+    assert _problems(at) == []
+    assert at.selectbox(key="w_series").value == metric
+    assert (_qp(at, "series"), _qp(at, "themes")) == (metric, "touchless_subsidy,ai_assistant")
+    rows = downloads[f"dl_impact_periods_alipay_{metric}"]["data"]()
+    expected = queries.run(con, "impact_periods", {"platform": "alipay", "metric": metric,
+                                                   "signals": ["touchless_subsidy", "ai_assistant"],
+                                                   "from": "2010-01-01", "to": "2026-12-31"})
+    assert rows == to_csv_bytes(expected)
+    assert any("Too few periods" in m.value or "rank correlation" in m.value for m in at.markdown)
