@@ -172,7 +172,7 @@ order by list_pos;
 -- A period's length in words (year, half, quarter, month, week, day, point, span): a chart never joins values of
 -- different lengths into one line. One day is a `day` for flows (transactions, money) and a `point` (as of that
 -- date) for stocks such as users.
-create macro period_kind(p_start, p_end, unit) as
+create or replace macro period_kind(p_start, p_end, unit) as
     case
         when p_end = p_start then
             case when unit like '%transactions' or unit like '%\_cny' escape '\' or unit like '%\_usd' escape '\'
@@ -186,7 +186,7 @@ create macro period_kind(p_start, p_end, unit) as
     end;
 
 -- The calendar period just before a calendar period of this kind (none for points, weeks, days and spans).
-create macro previous_start(kind, p_start) as
+create or replace macro previous_start(kind, p_start) as
     case kind
         when 'year' then p_start - interval 1 year
         when 'half' then p_start - interval 6 month
@@ -195,7 +195,7 @@ create macro previous_start(kind, p_start) as
     end::date;
 
 -- The usual label of a calendar period starting on p_start: 2019, 2019-H2, 2019-Q2, 2019-06.
-create macro period_label(kind, p_start) as
+create or replace macro period_label(kind, p_start) as
     case kind
         when 'year' then strftime(p_start, '%Y')
         when 'half' then strftime(p_start, '%Y') || '-H' || (if(month(p_start) <= 6, 1, 2))::varchar
@@ -204,7 +204,7 @@ create macro period_label(kind, p_start) as
     end;
 
 -- The first day of the calendar period of this kind that holds d (year, half, quarter, month).
-create macro period_floor(kind, d) as
+create or replace macro period_floor(kind, d) as
     case kind
         when 'year' then date_trunc('year', d)
         when 'half' then date_trunc('year', d) + to_months(if(month(d) > 6, 6, 0))
@@ -213,7 +213,7 @@ create macro period_floor(kind, d) as
     end::date;
 
 -- How long a calendar period of this kind is.
-create macro period_step(kind) as
+create or replace macro period_step(kind) as
     case kind
         when 'year' then interval 1 year
         when 'half' then interval 6 month
