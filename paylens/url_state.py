@@ -40,6 +40,7 @@ DEFAULT_VIEW: dict[str, str] = {
     "series": "",      # ... its metric ("" = the one with most values)
     "themes": "touchless_subsidy",  # ... the signals set against it
     "at": "",          # ... the period whose sentences are shown (its first day)
+    "threat": "",      # Threats: the chosen cell, threatened:rival ("alipay:wechat_pay", "alipay:unnamed")
 }
 VIEW_KEYS = tuple(DEFAULT_VIEW)
 
