@@ -6,7 +6,7 @@ import streamlit as st
 
 from paylens.article_view import escape_markdown
 from paylens.charts.metrics import metric_figure
-from paylens.charts.tables import metric_option_label, metric_rows_table, series_age_lines
+from paylens.charts.tables import metric_option_label, metric_rows_table, pivot_table, series_age_lines
 from paylens.freshness import series_ages
 from paylens.ui.filters import platform_names, sync_url, url_choice, url_multichoice
 from paylens.ui.frame import page_filters
@@ -59,7 +59,16 @@ st.subheader("Rows behind the chart")
 if series.empty:
     empty_state("No values for this metric and these platforms.")
 else:
-    st.dataframe(metric_rows_table(series), hide_index=True, width="stretch",
-                 column_config={"Source": st.column_config.LinkColumn("Source", display_text="open")})
+    rows_tab, pivot_tab = st.tabs(["Rows with sources", "Pivot: period x platform"])
+    with rows_tab:
+        st.caption("Change is against the calendar period right before and the same period a year earlier, of the "
+                   "same series only; when that period has no value it is named, never replaced by an older one.")
+        st.dataframe(metric_rows_table(series), hide_index=True, width="stretch",
+                     column_config={"Source": st.column_config.LinkColumn("Source", display_text="open")})
+    with pivot_tab:
+        pivot = pivot_table(series)
+        st.dataframe(pivot, hide_index=True, width="stretch")
+        st.caption("Values as published; blank = no value. The sources are in the other tab and below.")
+        download_csv(pivot, "metric_pivot", f, metric, key="dl_pivot")
 sources(series, "metric_sources")
 sync_url(f, {"metric": metric, "with": ",".join(extra)})

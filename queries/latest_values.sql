@@ -41,13 +41,26 @@ previous as (
       on v.platform_id = l.platform_id and v.metric = l.metric and v.unit = l.unit
      and v.period_start = l.prev_start and v.period_end = l.period_start - 1
     group by all
+),
+year_before as (
+    -- the same calendar period a year earlier, same series; none when missing
+    select l.platform_id, l.metric, arg_max(v.value, v.source_date) as yoy_value
+    from latest l
+    join metric_values v
+      on v.platform_id = l.platform_id and v.metric = l.metric and v.unit = l.unit
+     and l.period_kind in ('year', 'half', 'quarter', 'month')
+     and v.period_start = (l.period_start - interval 1 year)::date
+     and v.period_end = (l.period_end - interval 1 year)::date
+    group by all
 )
 select r.platform_id, p.short_name as platform, p.name_zh as platform_zh,
        r.metric, c.label as metric_label, c.family, r.period, r.period_kind, r.period_start, r.period_end,
        r.value, r.unit, pv.prev_value, period_label(r.period_kind, r.prev_start) as prev_period,
+       yb.yoy_value, period_label(r.period_kind, (r.period_start - interval 1 year)::date) as yoy_period,
        r.source_publisher, r.source_title, r.source_url, r.source_date, r.confidence
 from latest r
 left join previous pv using (platform_id, metric)
+left join year_before yb using (platform_id, metric)
 join platforms p using (platform_id)
 join metric_catalogue c using (metric)
 order by c.family, r.metric, r.value desc

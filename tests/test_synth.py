@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import duckdb
 import pandas as pd
@@ -188,18 +189,23 @@ REFERENCE = {
         from pair join metric_catalogue c using (metric) group by all order by c.family, c.metric""",
     "latest_values": """
         with chosen as (
-            select v.* from metric_values v join metric_catalogue c using (metric)
+            select v.*, period_kind(v.period_start, v.period_end, v.unit) as period_kind
+            from metric_values v join metric_catalogue c using (metric)
             where c.headline and (len($competitors) = 0 or list_contains($competitors, v.platform_id))
               and v.period_end >= $from and v.period_start <= $to),
         ranked as (
-            select *,
-                   row_number() over w as rn, lead(value) over w as prev_value, lead(period) over w as prev_period
-            from chosen
-            window w as (partition by platform_id, metric, unit
-                         order by period_end desc, source_date desc nulls last, source_url))
-        select r.platform_id, r.metric, r.period, r.period_end, r.value, r.unit, r.prev_value, r.prev_period,
+            select *, row_number() over (partition by platform_id, metric
+                                         order by period_end desc, source_date desc nulls last, source_url) as rn
+            from chosen),
+        latest as (select * from ranked where rn = 1)
+        select r.platform_id, r.metric, r.period, r.period_end, r.value, r.unit,
+               (select arg_max(v.value, v.source_date) from metric_values v
+                where v.platform_id = r.platform_id and v.metric = r.metric and v.unit = r.unit
+                  and v.period_start = previous_start(r.period_kind, r.period_start)
+                  and v.period_end = r.period_start - 1) as prev_value,
+               period_label(r.period_kind, previous_start(r.period_kind, r.period_start)) as prev_period,
                r.source_url
-        from ranked r where r.rn = 1 order by r.platform_id, r.metric, r.unit""",
+        from latest r order by r.platform_id, r.metric, r.unit""",
 }
 LONG_METRIC = "market_share_third_party_mobile_payment_analysys"
 
@@ -213,11 +219,12 @@ def long_series_store(tmp_path_factory):
     synthesize(db, 20_000, 20, seed=5)
     con = duckdb.connect(str(db))
     try:
-        for table in ("signal_monthly", "platform_articles_monthly", "metric_coverage", "metric_monthly",
-                      "metric_series_stats", "metric_values_thin", "article_list"):
-            con.execute(f"drop table {table}")
-        for macro in ("metric_series_in_range", "metric_edge_rows"):
-            con.execute(f"drop macro table {macro}")
+        # drop whatever aggregates.sql creates (read from it, so a new aggregate needs no edit here)
+        script = AGGREGATES.read_text()
+        for table in re.findall(r"^create table (\w+)", script, re.MULTILINE):
+            con.execute(f"drop table if exists {table}")
+        for macro in re.findall(r"^create macro (\w+)\(.*\) as table", script, re.MULTILINE):
+            con.execute(f"drop macro table if exists {macro}")
         con.execute("""
             insert into metric_values
             select p, $m, d::varchar, d, d, 40 + (i % 17), 'percent', 'Synthetic', 'long series',

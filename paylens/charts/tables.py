@@ -22,6 +22,7 @@ def latest_table(df: pd.DataFrame, today: date) -> pd.DataFrame:
         "Age": [age_text(e, today) + (" · stale" if is_stale(k, e, today) else "")
                 for e, k in zip(df["period_end"], df["period_kind"], strict=True)],
         "Change": [change_text(r.value, r.prev_value, r.prev_period, r.unit) for r in df.itertuples()],
+        "vs a year earlier": [change_text(r.value, r.yoy_value, r.yoy_period, r.unit) for r in df.itertuples()],
         "Publisher": df["source_publisher"],
         "Confidence": df["confidence"],
         "Source": df["source_url"],
@@ -40,19 +41,37 @@ def change_text(value: float, prev_value: float | None, prev_period: str | None,
 
 
 def metric_rows_table(df: pd.DataFrame) -> pd.DataFrame:
-    """The charted rows of one metric, readable, with links."""
+    """The charted rows of one metric, readable, with the change against real adjacent periods and links."""
     if df.empty:
         return df
+    has_changes = "prev_period" in df.columns
     return pd.DataFrame({
         "Platform": df["platform"].str.split(" (", regex=False).str[0],
         "Period": df["period"],
         "Value": [format_value(v, u) for v, u in zip(df["value"], df["unit"], strict=True)],
+        "Change": ([change_text(r.value, r.prev_value, r.prev_period, r.unit) for r in df.itertuples()]
+                   if has_changes else ""),
+        "vs a year earlier": ([change_text(r.value, r.yoy_value, r.yoy_period, r.unit) for r in df.itertuples()]
+                              if has_changes else ""),
         "Publisher": df["source_publisher"],
         "Source date": df["source_date"],
         "Confidence": df["confidence"],
         "Note": df["note"],
         "Source": df["source_url"],
     })
+
+
+def pivot_table(df: pd.DataFrame) -> pd.DataFrame:
+    """Period x platform (one column per platform and series): values as published, blank where none."""
+    if df.empty:
+        return df
+    keys = df.assign(column=df["platform"].str.split(" (", regex=False).str[0]
+                     + (" · " + df["period_kind"] if "period_kind" in df.columns and df["period_kind"].nunique() > 1
+                        else "")
+                     + (" · " + df["metric_label"] if df["metric"].nunique() > 1 else ""))
+    wide = keys.pivot_table(index=["period_end", "period"], columns="column", values="value", aggfunc="last")
+    wide = wide.sort_index(level=0).reset_index().drop(columns="period_end")
+    return wide.rename(columns={"period": "Period"})
 
 
 def short_share_label(label: str) -> str:

@@ -188,7 +188,7 @@ def test_bad_file_leaves_data_untouched_when_the_store_lives_in_data_build(data_
 def test_failed_rebuild_removes_the_saved_import(live, tmp_path):
     data, db = live
     with (data / "events.csv").open("a", encoding="utf-8") as fh:
-        fh.write("2020-02-30,alipay,product,Bad date,,,\n")
+        fh.write("2020-02-30,alipay,product,Bad date,,https://example.test/e,Example\n")
     n_events = len((data / "events.csv").read_text(encoding="utf-8").splitlines())
     src = tmp_path / "good.csv"
     src.write_bytes(csv_bytes({}))
