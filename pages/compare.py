@@ -4,7 +4,8 @@ import streamlit as st
 
 from paylens.charts.compare import shared_metrics_figure, timeline_figure
 from paylens.charts.signals import STANCE_CAVEAT, profile_figure
-from paylens.charts.tables import one_side_table
+from paylens.charts.tables import one_side_table, readable_hits
+from paylens.ui.evidence import evidence_cards
 from paylens.ui.filters import initial, notice, platform_names, sync_url, url_choice
 from paylens.ui.frame import page_filters
 from paylens.ui.store import chart_rows
@@ -52,6 +53,16 @@ chart(profile_figure(profile, f"Share of each platform's articles showing a sign
 st.caption("Shares of each platform's own articles (n in the legend), so a platform covered by 48 articles and one "
            "covered by 6 compare fairly. " + STANCE_CAVEAT)
 download_csv(profile, "compare_signals", f, f"{platform}-vs-{rival}", key="dl_cmp_signals")
+
+st.subheader("Threats between them")
+for mover, target in ((rival, platform), (platform, rival)):
+    # the pair, whichever competitors the sidebar holds
+    said = chart_rows("threat_evidence", {**view, "competitors": "", "platform": target, "rival": mover})
+    with st.expander(f"{names[mover]} threatening {names[target]}: {len(said)} sentence(s)"):
+        if said.empty:
+            st.caption("No sentence in these dates says so.")
+        else:
+            evidence_cards(readable_hits(said, names), key=f"threat_{mover}_{target}")
 
 st.subheader("Shared timeline")
 events = chart_rows("compare_events", view)

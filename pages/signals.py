@@ -9,6 +9,7 @@ from paylens.ui.filters import platform_names, set_choice, sync_url, url_choice
 from paylens.ui.frame import page_filters
 from paylens.ui.search import search_box
 from paylens.ui.store import chart_rows
+from paylens.ui.threats import threats_section
 from paylens.ui.widgets import clicked_cell, download_csv, empty_state, events_for, sources
 
 f = page_filters()
@@ -58,4 +59,7 @@ download_csv(evidence, "signal_evidence", f, f"{signal}_{platform or 'all'}", ke
 sources(evidence, "evidence_sources")
 with st.expander(f"Search the evidence of {signal_label(signal)}", expanded=bool(st.session_state.get("v_q"))):
     search = search_box(f, "signals", fixed={"signal": signal})
-sync_url(f, {"mode": mode, "signal": signal, "focus": platform or "", **search})
+
+st.subheader("Who threatens whom")
+threat = threats_section(f)
+sync_url(f, {"mode": mode, "signal": signal, "focus": platform or "", **search, **threat})

@@ -29,6 +29,7 @@ CHARTS: tuple[tuple[str, str, str], ...] = (
     ("signals_heatmap.csv", "signals", "signal_heatmap"),
     ("signals_trend.csv", "signals", "signal_trend"),
     ("signals_evidence.csv", "signals", "signal_evidence"),
+    ("signals_threats.csv", "signals", "threat_matrix"),
     ("articles_list.csv", "articles", "articles_list"),
     ("compare_metrics.csv", "compare", "compare_metrics"),
     ("compare_coverage.csv", "compare", "compare_coverage"),

@@ -36,11 +36,11 @@ DEFAULT_VIEW: dict[str, str] = {
     "q_stance": "",
     "q_publisher": "",
     "changed": "",     # Overview's "What changed" window in days
+    "threat": "",      # Signals' Threats: the cell whose sentences are shown (platform:rival)
     "subject": "",     # Story vs numbers: the platform ("" = the first chosen competitor)
     "series": "",      # ... its metric ("" = the one with most values)
     "themes": "touchless_subsidy",  # ... the signals set against it
     "at": "",          # ... the period whose sentences are shown (its first day)
-    "threat": "",      # Threats: the chosen cell, threatened:rival ("alipay:wechat_pay", "alipay:unnamed")
 }
 VIEW_KEYS = tuple(DEFAULT_VIEW)
 
