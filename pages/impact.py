@@ -12,6 +12,7 @@ from paylens.ui.filters import platform_names, set_choice, sync_url, url_choice,
 from paylens.ui.frame import page_filters
 from paylens.ui.store import chart_rows, run
 from paylens.ui.widgets import chart, chart_selection, download_csv, empty_state, events_for
+from paylens.url_state import DEFAULT_VIEW
 
 f = page_filters()
 names = platform_names()
@@ -30,7 +31,9 @@ labels = {row["metric"]: metric_option_label(row) for _, row in catalogue.iterro
 fallback = DEFAULT_SERIES if DEFAULT_SERIES in labels else catalogue.sort_values("n_values")["metric"].iloc[-1]
 series = url_choice("Metric series", "series", list(labels), fallback, format_func=labels.get, where=mid)
 themes = url_multichoice("Signals", "themes", list(SIGNAL_LABELS), format_func=signal_label,
-                         help="The share of the platform's articles showing each, per period.") or ["touchless_subsidy"]
+                         default=DEFAULT_VIEW["themes"].split(","),
+                         help="The share of the platform's articles showing each, per period.")
+themes = themes or DEFAULT_VIEW["themes"].split(",")
 view = {**f.url_params(), "subject": subject, "series": series, "themes": ",".join(themes)}
 
 rows = chart_rows("impact_periods", view)

@@ -12,6 +12,7 @@ from paylens.ui.filters import platform_names, sync_url, url_choice, url_multich
 from paylens.ui.frame import page_filters
 from paylens.ui.store import chart_rows, run
 from paylens.ui.widgets import chart, download_csv, empty_state, events_for, sources
+from paylens.url_state import DEFAULT_VIEW
 
 f = page_filters()
 names = platform_names()
@@ -24,7 +25,7 @@ if catalogue.empty:
     st.stop()
 
 labels = {row["metric"]: metric_option_label(row) for _, row in catalogue.iterrows()}
-default = "market_share_third_party_mobile_payment_analysys"
+default = DEFAULT_VIEW["metric"]
 metric = url_choice("Metric", "metric", list(catalogue["metric"]), default if default in labels else None,
                     format_func=lambda m: labels.get(m, m),
                     help="Grouped by family, research firm in brackets, then the years covered and the number of "

@@ -11,6 +11,7 @@ from paylens.ui.search import search_box
 from paylens.ui.store import chart_rows
 from paylens.ui.threats import threats_section
 from paylens.ui.widgets import clicked_cell, download_csv, empty_state, events_for, sources
+from paylens.url_state import DEFAULT_VIEW
 
 f = page_filters()
 names = platform_names()
@@ -25,7 +26,7 @@ if cell and cell != st.session_state.get("_last_cell"):
         set_choice("signal", cell[0])
         set_choice("focus", cell[1])
 
-mode = url_choice("Colour by", "mode", list(MODES), "share", format_func=MODES.get)
+mode = url_choice("Colour by", "mode", list(MODES), DEFAULT_VIEW["mode"], format_func=MODES.get)
 view = {**f.url_params(), "mode": mode}
 heat = chart_rows("signal_heatmap", view)
 st.plotly_chart(heatmap_figure(heat, mode, f"{MODES[mode]} per platform and signal"), width="stretch",
@@ -35,7 +36,8 @@ if mode == "net":
 download_csv(heat, "signal_heatmap", f, key="dl_heat")
 
 left, right = st.columns(2)
-signal = url_choice("Signal", "signal", list(SIGNAL_LABELS), "traffic_focus", format_func=signal_label, where=left)
+signal = url_choice("Signal", "signal", list(SIGNAL_LABELS), DEFAULT_VIEW["signal"], format_func=signal_label,
+                    where=left)
 platform = url_choice("Platform for evidence", "focus", ["", *f.competitors], "", where=right,
                       format_func=lambda p: names.get(p, p) if p else "All selected platforms")
 view.update(signal=signal, focus=platform or "")

@@ -38,11 +38,12 @@ with c1:
     family = url_choice("Overview: coverage family", "family", families, "", format_func=lambda v: v or "All families",
                         scope="snap")
 with c2:
-    signal = url_choice("Signals: signal", "signal", list(SIGNAL_LABELS), "traffic_focus", format_func=signal_label,
-                        scope="snap")
+    signal = url_choice("Signals: signal", "signal", list(SIGNAL_LABELS), DEFAULT_VIEW["signal"],
+                        format_func=signal_label, scope="snap")
     focus = url_choice("Signals: evidence platform", "focus", ["", *f.competitors], "",
                        format_func=lambda p: names.get(p, p) if p else "All selected platforms", scope="snap")
-    mode = url_choice("Signals: heatmap colour", "mode", list(MODES), "share", format_func=MODES.get, scope="snap")
+    mode = url_choice("Signals: heatmap colour", "mode", list(MODES), DEFAULT_VIEW["mode"], format_func=MODES.get,
+                      scope="snap")
 default_platform, default_rival = compare_pair(f.competitors)
 left, right = st.columns(2)
 platform = url_choice("Compare: platform", "platform", list(names), default_platform, format_func=names.get,

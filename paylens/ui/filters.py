@@ -213,7 +213,7 @@ def url_choice(label: str, param: str, options: Sequence[str], default: str | No
 
 
 def url_multichoice(label: str, param: str, options: Sequence[str], format_func: Callable[[str], str] = str,
-                    scope: str = "", **kwargs) -> list[str]:
+                    scope: str = "", default: Sequence[str] = (), **kwargs) -> list[str]:
     """A multiselect whose values start from the URL (comma list; unknown ones dropped with a notice)."""
     key, wkey = f"v_{param}", f"w_{param}" + (f"_{scope}" if scope else "")
     options = list(options)
@@ -221,7 +221,7 @@ def url_multichoice(label: str, param: str, options: Sequence[str], format_func:
         wanted, bad = parse_competitors(initial(param), options)
         for value in bad:
             notice(unknown_value_notice(label, param, value))
-        st.session_state[key] = ",".join(wanted or [])
+        st.session_state[key] = ",".join(wanted if wanted is not None else default)
     remembered = [v for v in str(st.session_state[key]).split(",") if v in options]
     if st.session_state.get(wkey) is None or any(v not in options for v in st.session_state[wkey]):
         st.session_state[wkey] = remembered
