@@ -374,3 +374,16 @@ def test_impact_page_sets_a_metric_against_signals_from_the_url(app, downloads, 
                                                    "from": "2010-01-01", "to": "2026-12-31"})
     assert rows == to_csv_bytes(expected)
     assert any("Too few periods" in m.value or "rank correlation" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("damage", ["missing", "garbage"])
+def test_a_missing_or_damaged_store_says_how_to_recover(tmp_path, fixture_data, monkeypatch, damage):
+    db = tmp_path / "paylens.duckdb"
+    if damage == "garbage":
+        db.write_bytes(b"this is not a duckdb file" * 100)
+    monkeypatch.setenv("PAYLENS_DB", str(db))
+    monkeypatch.setenv("PAYLENS_DATA", str(fixture_data))
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60).run()
+    assert [e.value for e in at.exception] == [], "a traceback reached the page"
+    errors = _shown(" ".join(e.value for e in at.error))
+    assert "paylens build" in errors, errors
