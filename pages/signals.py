@@ -7,6 +7,7 @@ from paylens.charts.tables import readable_hits
 from paylens.ui.evidence import evidence_cards
 from paylens.ui.filters import platform_names, set_choice, sync_url, url_choice
 from paylens.ui.frame import page_filters
+from paylens.ui.intake import freshness
 from paylens.ui.search import search_box
 from paylens.ui.store import chart_rows
 from paylens.ui.threats import threats_section
@@ -18,6 +19,7 @@ names = platform_names()
 st.title("Signals")
 st.caption("Themes found sentence by sentence in news and opinion articles (EN and ZH). Click a heatmap "
            "cell to see the sentences behind it.")
+freshness()
 
 cell = clicked_cell("heatmap")
 if cell and cell != st.session_state.get("_last_cell"):
