@@ -336,4 +336,5 @@ def list_queries() -> None:
     for q in queries.load_all().values():
         click.echo(f"{q.name:24} {', '.join(q.params) or '-':40} {q.purpose}")
 
-from paylens.cli import corpus_commands, perf_commands  # noqa: E402,F401  (register search, digest, synth, bench)
+# register search, digest, correct, synth and bench
+from paylens.cli import corpus_commands, correct_command, perf_commands  # noqa: E402,F401

@@ -17,6 +17,8 @@ from filelock import FileLock
 
 from paylens.config import Settings
 from paylens.store.catalogue import describe
+from paylens.store.corrections import STORE_COLUMNS as CORRECTION_COLUMNS
+from paylens.store.corrections import apply_corrections
 from paylens.store.metrics_csv import MetricRow
 from paylens.store.reader import store_error
 from paylens.store.sources import Sources, read_all
@@ -184,8 +186,9 @@ def build_locked(cfg: Settings) -> BuildResult:
     db = cfg.db_path
     clean_temp_files(db)
     src = read_all(cfg.data_dir)  # raises InputError before anything is written
-    hits = extract_hits(src.articles, cfg.data_dir / "lexicon")
+    hits, fixes = apply_corrections(extract_hits(src.articles, cfg.data_dir / "lexicon"), src.corrections)
     frames, build_id = _frames(src, hits), src.data_sha256
+    frames["hit_corrections"] = pd.DataFrame(fixes, columns=list(CORRECTION_COLUMNS))
     del src, hits  # the rows live on in the frames: free the row objects before DuckDB copies the frames
     tmp = db.with_name(f"{db.name}{TEMP_MARK}{os.getpid()}-{uuid.uuid4().hex[:8]}")
     try:

@@ -82,6 +82,21 @@ create table signal_hits (
     rival varchar not null default ''  -- competitive_threat: the platform that moves (platform_id is threatened)
 );
 
+-- Analysts' corrections of hits (data/corrections.csv); `applied` and `hits` say what the latest one per key did.
+create table hit_corrections (
+    article_id varchar not null,
+    sentence_idx integer not null,
+    platform_id varchar not null,
+    signal varchar not null,
+    action varchar not null,        -- wrong_platform | not_signal (hit dropped) | stance (stance replaced)
+    stance varchar not null,        -- the right stance for action 'stance', else ''
+    reason varchar not null,
+    who varchar not null,
+    corrected_at timestamp not null,
+    applied boolean not null,
+    hits integer not null           -- signal_hits rows it dropped or changed
+);
+
 -- A story found again under another URL (data/intake/also_in.csv): "also in N sources".
 create table article_sources (
     article_id varchar not null,    -- the original in articles

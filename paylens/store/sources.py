@@ -13,12 +13,13 @@ from urllib.parse import urlsplit
 
 from paylens.errors import InputError
 from paylens.store import metrics_csv
+from paylens.store.corrections import read_corrections
 
 PLATFORM_COLUMNS = ("platform_id", "name", "name_zh", "operator", "parent_group", "launched", "notes")
 EVENT_COLUMNS = ("date", "platform_id", "category", "title", "description", "source_url", "source_publisher")
 # Files that feed the store; everything else in data/ (docs, build output) is ignored.
 SOURCE_GLOBS = ("platforms.csv", "metrics.csv", "events.csv", "imports/*.csv", "articles/*.txt",
-                "articles/*.md", "lexicon/*.csv", "intake/*.csv")
+                "articles/*.md", "lexicon/*.csv", "intake/*.csv", "corrections.csv")
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Sources:
     data_sha256: str = ""
     also_in: list = field(default_factory=list)  # data/intake/also_in.csv: reposts of an article
     feed_runs: list = field(default_factory=list)  # data/intake/feed_runs.csv: `paylens watch` runs
+    corrections: list = field(default_factory=list)  # data/corrections.csv: analysts' corrections of hits
 
 
 def source_files(data_dir: Path) -> list[Path]:
@@ -202,7 +204,8 @@ def read_all(data_dir: Path) -> Sources:
     parts: dict[str, object] = {}
     for key, reader in (("metrics", lambda: read_metrics(data_dir, ids)),
                         ("events", lambda: read_events(data_dir, ids)),
-                        ("articles", lambda: read_articles(data_dir))):
+                        ("articles", lambda: read_articles(data_dir)),
+                        ("corrections", lambda: read_corrections(data_dir, ids))):
         try:
             parts[key] = reader()
         except InputError as exc:
@@ -221,4 +224,4 @@ def read_all(data_dir: Path) -> Sources:
         raise InputError(problems)
     return Sources(platforms=platforms, metrics=parts["metrics"], events=parts["events"],
                    articles=parts["articles"], data_sha256=digest(data_dir), also_in=parts["also_in"],
-                   feed_runs=parts["feed_runs"])
+                   feed_runs=parts["feed_runs"], corrections=parts["corrections"])
