@@ -54,3 +54,12 @@ def test_dates_filter_the_matrix_and_its_evidence(con):
     ev = queries.run(con, "threat_evidence", {"platform": "alipay", "rival": "wechat_pay",
                                               "from": "1990-01-01", "to": "1990-12-31"})
     assert ev.empty
+
+
+def test_the_trend_adds_up_to_the_matrix(con):
+    matrix = queries.run(con, "threat_matrix", {"competitors": "alipay"})
+    trend = queries.run(con, "threat_trend", {"platform": "alipay", "competitors": "alipay"})
+    assert set(trend["platform_id"]) == {"alipay"}
+    per_rival = trend.groupby("rival_id")["articles"].sum().to_dict()
+    assert per_rival == dict(zip(matrix["rival_id"], matrix["articles"], strict=True))
+    assert list(trend["month"]) == sorted(trend["month"])

@@ -6,9 +6,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from paylens.charts.layout import empty_figure, finish
+from paylens.charts.palette import colour
+from paylens.charts.signals import count_ticks
 from paylens.charts.text import esc
 
 UNNAMED = "unnamed"  # the rival column of sentences that name no rival ("the competition is heating up")
+UNNAMED_COLOUR = "#bdbdbd"
 
 
 def cell_id(platform_id: str, rival_id: str) -> str:
@@ -93,3 +96,37 @@ def threat_figure(df: pd.DataFrame, title: str = "") -> go.Figure:
                              "title": {"text": "threatened"}},
                       xaxis={**axis, "tickvals": xs, "ticktext": xs, "side": "bottom", "title": {"text": "by"}})
     return finish(fig, title)
+
+
+def threat_trend_figure(df: pd.DataFrame, title: str = "") -> go.Figure:
+    """Articles in which each rival threatens the platform, per month (quarter or year over long spans), stacked.
+
+    One bar segment per rival in its platform colour (unnamed in light grey, on top), so "since when" reads off
+    the first bar of a colour. "{period}" in the title becomes the bucket drawn.
+    """
+    if df.empty:
+        return empty_figure("No competitive threats for this platform and these dates.")
+    df = df.assign(month=pd.to_datetime(df["month"]))
+    span = (df["month"].max().year - df["month"].min().year) * 12 + df["month"].max().month - df["month"].min().month
+    freq, fmt, label = ("M", "%Y-%m", "month") if span <= 24 else ("Q", "%Y-Q%q", "quarter") if span <= 48 \
+        else ("Y", "%Y", "year")
+    data = (df.assign(month=df["month"].dt.to_period(freq).dt.start_time)
+              .groupby(["month", "rival_id", "rival"], as_index=False)[["articles", "hits"]].sum())
+    order = (data[data["rival_id"] != ""].groupby(["rival_id", "rival"])["articles"].sum()
+             .sort_values(ascending=False).index.tolist())
+    if (data["rival_id"] == "").any():
+        order.append(("", UNNAMED))
+    fig = go.Figure()
+    for rid, name in order:
+        part = data[data["rival_id"] == rid]
+        fig.add_trace(go.Bar(
+            x=part["month"], y=part["articles"], name=esc(name) if rid else f"{UNNAMED} rival",
+            marker_color=colour(rid) if rid else UNNAMED_COLOUR,
+            xperiod={"month": "M1", "quarter": "M3", "year": "M12"}[label], xperiodalignment="middle",
+            customdata=part["hits"],
+            hovertemplate=f"%{{x|{fmt}}}: %{{y}} articles · %{{customdata}} sentences<extra>%{{fullData.name}}</extra>",
+        ))
+    fig.update_layout(barmode="stack", height=360, bargap=0.15,
+                      yaxis={"title": f"articles per {label}", "rangemode": "tozero",
+                             **count_ticks(data.groupby("month")["articles"].sum())})
+    return finish(fig, title.replace("{period}", label))

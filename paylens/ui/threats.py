@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from paylens.charts.tables import readable_hits
-from paylens.charts.threats import UNNAMED, cell_id, parse_cell, threat_figure
+from paylens.charts.threats import UNNAMED, cell_id, parse_cell, threat_figure, threat_trend_figure
 from paylens.ui.evidence import evidence_cards
 from paylens.ui.filters import Filters, platform_names, set_choice, url_choice
 from paylens.ui.store import run
@@ -15,11 +15,11 @@ EVIDENCE_LIMIT = 500  # like the Signals evidence: the newest 500 sentences of a
 
 
 def threats_section(f: Filters, key: str = "threats") -> dict[str, str]:
-    """Draw the threat matrix and the sentences of one cell; return this section's URL parameters.
+    """Draw the threat matrix, the chosen platform's threats over time and the sentences of one cell.
 
     A click on a cell (or the picker under the chart) chooses it; the choice lives in the URL as
-    `threat=alipay:wechat_pay` (`alipay:unnamed` for sentences that name no rival), so pass the returned dict
-    to `sync_url` with the page's own parameters.
+    `threat=alipay:wechat_pay` (`alipay:unnamed` for sentences that name no rival). Returns this section's URL
+    parameters: pass them to `sync_url` with the page's own.
     """
     names = platform_names()
     matrix = run("threat_matrix", f.params())
@@ -52,6 +52,10 @@ def threats_section(f: Filters, key: str = "threats") -> dict[str, str]:
     choice = url_choice("Sentences for", "threat", cells, cell_id(best["platform_id"], best["rival_id"]),
                         format_func=label) or cells[0]
     platform, rival = parse_cell(choice) or ("", "")
+    trend = run("threat_trend", {**f.params(), "platform": platform})
+    st.plotly_chart(threat_trend_figure(trend, f"Who threatens {names.get(platform, platform)}, per {{period}}"),
+                    width="stretch", key=f"{key}_trend", config={"displaylogo": False})
+    download_csv(trend, "threat_trend", f, platform, key=f"dl_{key}_trend")
     params = {**f.params(), "platform": platform, "rival": rival, "limit": EVIDENCE_LIMIT}
     evidence = run("threat_evidence", params)
     if evidence.empty:

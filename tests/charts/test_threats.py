@@ -69,3 +69,31 @@ def test_cell_ids_round_trip(platform, rival):
 @pytest.mark.parametrize("value", [None, "", "alipay", "alipay:", ":x", "a:b:c"])
 def test_bad_cell_values_are_none(value):
     assert parse_cell(value) is None
+
+
+def trend(rows):
+    return pd.DataFrame(rows, columns=["month", "platform_id", "platform", "rival_id", "rival", "articles", "hits"])
+
+
+def test_trend_stacks_one_bar_per_rival_unnamed_last_and_buckets_long_spans():
+    from paylens.charts.threats import threat_trend_figure
+
+    short = trend([("2025-01-01", "alipay", "Alipay", "", UNNAMED, 3, 4),
+                   ("2025-01-01", "alipay", "Alipay", "wechat_pay", "WeChat Pay", 1, 1),
+                   ("2025-03-01", "alipay", "Alipay", "douyin_pay", "Douyin <Pay>", 2, 5),
+                   ("2025-04-01", "alipay", "Alipay", "douyin_pay", "Douyin <Pay>", 1, 1)])
+    fig = threat_trend_figure(short, "Who threatens Alipay, per {period}")
+    assert [t.name for t in fig.data] == ["Douyin &lt;Pay&gt;", "WeChat Pay", f"{UNNAMED} rival"]
+    assert fig.layout.barmode == "stack" and fig.layout.title.text == "Who threatens Alipay, per month"
+    assert list(fig.data[0].y) == [2, 1]
+    long = trend([("2016-11-01", "alipay", "Alipay", "wechat_pay", "WeChat Pay", 1, 2),
+                  ("2016-12-01", "alipay", "Alipay", "wechat_pay", "WeChat Pay", 2, 2),
+                  ("2025-09-01", "alipay", "Alipay", "wechat_pay", "WeChat Pay", 3, 3)])
+    yearly = threat_trend_figure(long, "{period}")
+    assert yearly.layout.title.text == "year" and list(yearly.data[0].y) == [3, 3]
+
+
+def test_trend_empty_says_so():
+    from paylens.charts.threats import threat_trend_figure
+
+    assert "No competitive threats" in threat_trend_figure(trend([])).layout.annotations[0].text

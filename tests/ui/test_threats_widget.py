@@ -41,7 +41,7 @@ def _cards(at: AppTest) -> list[str]:
 def test_draws_the_matrix_and_the_busiest_named_cell_by_default(widget):
     at = widget()
     assert not at.exception, at.exception
-    assert len(at.get("plotly_chart")) == 1
+    assert len(at.get("plotly_chart")) == 2  # the matrix and the chosen platform's trend
     picker = at.selectbox(key="w_threat")
     assert picker.value.startswith("alipay:") and not picker.value.endswith(":unnamed")
     assert any("threatened by" in text for text in _cards(at))
