@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from paylens.cli.main import cli, data_option, db_option, handled, parse_params  # registers on the shared group
+from paylens.cli.app import cli, data_option, db_option, handled, parse_params  # registers on the shared group
 from paylens.config import settings
 from paylens.errors import InputError
 

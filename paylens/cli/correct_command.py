@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from paylens.cli.main import cli, data_option, db_option, handled  # registers on the shared group
+from paylens.cli.app import cli, data_option, db_option, handled  # registers on the shared group
 from paylens.config import settings
 from paylens.errors import InputError
 from paylens.signals.taxonomy import STANCES

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import shutil
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,10 +19,10 @@ from paylens.store.corrections import apply_corrections
 from paylens.store.metrics_csv import MetricRow
 from paylens.store.reader import store_error
 from paylens.store.sources import Sources, read_all
+from paylens.store.swap import clean_temp_files, replacing
 
 SCHEMA = Path(__file__).with_name("schema.sql")
 AGGREGATES = Path(__file__).with_name("aggregates.sql")
-TEMP_MARK = ".tmp-"
 
 
 @dataclass(frozen=True)
@@ -58,18 +55,6 @@ def lock_for(db_path: Path) -> FileLock:
     lock = StoreLock(str(db_path) + ".lock", timeout=600)
     lock.db_path = db_path
     return lock
-
-
-def clean_temp_files(db_path: Path) -> list[Path]:
-    """Remove temp stores left by a killed build (call only while holding the lock)."""
-    removed = []
-    for leftover in db_path.parent.glob(db_path.name + TEMP_MARK + "*"):
-        if leftover.is_dir() and not leftover.is_symlink():
-            shutil.rmtree(leftover, ignore_errors=True)  # DuckDB's spill folder "<temp store>.tmp"
-        else:
-            leftover.unlink(missing_ok=True)
-        removed.append(leftover)
-    return removed
 
 
 def untitled(body: str, limit: int = 90) -> str:
@@ -160,21 +145,6 @@ def write_store(path: Path, frames: dict[str, pd.DataFrame], build_id: str, synt
     return counts
 
 
-def swap_in(tmp: Path, live: Path) -> None:
-    """Atomically replace the live store; readers keep the old inode until they reopen."""
-    fd = os.open(tmp, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, live)
-    dir_fd = os.open(live.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-
-
 def build(cfg: Settings) -> BuildResult:
     """Validate data/, build a new store beside the live one and swap it in."""
     with lock_for(cfg.db_path):
@@ -190,13 +160,9 @@ def build_locked(cfg: Settings) -> BuildResult:
     frames, build_id = _frames(src, hits), src.data_sha256
     frames["hit_corrections"] = pd.DataFrame(fixes, columns=list(CORRECTION_COLUMNS))
     del src, hits  # the rows live on in the frames: free the row objects before DuckDB copies the frames
-    tmp = db.with_name(f"{db.name}{TEMP_MARK}{os.getpid()}-{uuid.uuid4().hex[:8]}")
     try:
-        counts = write_store(tmp, frames, build_id, lexicon_dir=cfg.data_dir / "lexicon")
-        swap_in(tmp, db)
+        with replacing(db) as tmp:
+            counts = write_store(tmp, frames, build_id, lexicon_dir=cfg.data_dir / "lexicon")
     except (duckdb.Error, OSError) as exc:  # full disk, read-only folder: the live store is untouched
         raise store_error(exc, db, writing=True) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
-        Path(str(tmp) + ".wal").unlink(missing_ok=True)
     return BuildResult(db, build_id, counts)

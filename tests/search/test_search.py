@@ -123,7 +123,7 @@ def test_recall_on_the_written_query_set(real_store):
 
 
 def test_synthetic_store_is_indexed_and_searchable(tmp_path, tokenizer):
-    from paylens.synth import synthesize
+    from paylens.perf.synth import synthesize
 
     db = tmp_path / "synth.duckdb"
     synthesize(db, 2_000, 60, seed=3)

@@ -10,7 +10,8 @@ import pytest
 
 from paylens.config import settings
 from paylens.errors import InputError
-from paylens.store.build import TEMP_MARK, build
+from paylens.store.build import build
+from paylens.store.swap import TEMP_MARK
 from tests.conftest import snapshot_tree
 
 

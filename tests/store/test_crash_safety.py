@@ -15,9 +15,10 @@ from filelock import FileLock
 
 from paylens import queries
 from paylens.config import settings
-from paylens.store.build import TEMP_MARK, build, lock_for
+from paylens.store.build import build, lock_for
 from paylens.store.reader import build_id, open_store
 from paylens.store.sources import digest
+from paylens.store.swap import TEMP_MARK
 
 PAYLENS = Path(sys.executable).with_name("paylens")
 NEW_ROW = ("alipay,monthly_active_users,2031-01,2031-01-01,2031-01-31,1001,million_users,PayLens test,Crash test,"

@@ -17,8 +17,9 @@ import paylens.store.build as build_module
 from paylens.cli.main import cli
 from paylens.config import settings
 from paylens.errors import StoreError
-from paylens.store.build import TEMP_MARK, build
+from paylens.store.build import build
 from paylens.store.reader import open_store, store_error
+from paylens.store.swap import TEMP_MARK
 from tests.conftest import snapshot_tree
 from tests.store.test_import_metrics import csv_bytes
 

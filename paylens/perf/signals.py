@@ -1,4 +1,4 @@
-"""Measure extraction throughput (articles per second on one core)."""
+"""Measure the signal extractor's throughput (articles per second on one core) for `paylens bench`."""
 
 from __future__ import annotations
 

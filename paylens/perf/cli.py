@@ -1,4 +1,4 @@
-"""`paylens synth` and `paylens bench` (performance at scale)."""
+"""`paylens synth` and `paylens bench` (performance at scale), registered on the shared group by cli/main.py."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from paylens.cli.main import cli, handled  # commands register on the shared group
+from paylens.cli.app import cli, handled  # commands register on the shared group
 
 
 @cli.command()
@@ -21,7 +21,7 @@ from paylens.cli.main import cli, handled  # commands register on the shared gro
 @handled
 def synth(metrics_rows: int, articles: int, db: Path, seed: int) -> None:
     """Build a deterministic synthetic store (flagged synthetic) for scale tests."""
-    from paylens.synth import synthesize
+    from paylens.perf.synth import synthesize
 
     result = synthesize(db, metrics_rows, articles, seed)
     click.echo(f"built synthetic {result.db_path} in {result.seconds:.1f} s (build {result.build_id[:22]})")
@@ -60,8 +60,8 @@ def bench(db: Path, as_json: bool, repeat: int, min_sample_seconds: float, warm_
           build_rows: int | None, build_articles: int | None, seed: int, pages: bool, naive: bool, naive_runs: int,
           signals_seconds: float, browser: bool, sessions: int, load_seconds: int, think_seconds: float) -> None:
     """Time every query, page, the extractor and a naive baseline on a store; --json for one object."""
-    from paylens import bench as perf
     from paylens.errors import StoreMissingError
+    from paylens.perf import queries as perf
 
     if build_rows is None and not db.exists():
         raise StoreMissingError(f"no store at {db}; run `paylens synth --db {db}` or pass --build-rows")

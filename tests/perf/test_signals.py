@@ -1,11 +1,17 @@
-"""Throughput measurement returns sane numbers (no timing is asserted)."""
+"""paylens.perf.signals: throughput measurement returns sane numbers (no timing is asserted)."""
 
 from __future__ import annotations
 
 import pytest
 
+from paylens.config import PROJECT_ROOT
+from paylens.perf.signals import chunk_bodies, measure
 from paylens.signals.extract import Extractor
-from paylens.signals.throughput import chunk_bodies, measure
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor.from_dir(PROJECT_ROOT / "data" / "lexicon")
 
 
 def test_chunk_bodies() -> None:

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import threading
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -21,11 +19,14 @@ import duckdb
 import pandas as pd
 
 from paylens.config import PROJECT_ROOT, settings
-from paylens.errors import InputError
+from paylens.errors import InputError, StoreError
 from paylens.signals.taxonomy import SIGNAL_IDS, STANCES
-from paylens.store.build import AGGREGATES, SCHEMA, TEMP_MARK, clean_temp_files, lock_for, swap_in
+from paylens.store.build import AGGREGATES, SCHEMA, lock_for
 from paylens.store.catalogue import FAMILY_RULES, describe
+from paylens.store.reader import open_store
 from paylens.store.sources import read_platforms
+from paylens.store.swap import clean_temp_files, replacing
+from paylens.url_state import DEFAULT_COMPETITORS, DEFAULT_VIEW
 
 SYNTH_VERSION = 1
 DEFAULT_METRIC_ROWS = 10_000_000
@@ -37,9 +38,9 @@ ARTICLE_START = date(2015, 1, 1)
 ARTICLE_DAYS = (SERIES_END - ARTICLE_START).days + 1
 CHUNK = 64                           # rows generated per work item (parallelism for the big insert)
 DAILY_WEIGHT = 30                    # a daily series gets ~30 rows for every row of a monthly one
-ALWAYS = ("alipay", "wechat_pay", "unionpay", "jd_pay", "douyin_pay", "meituan_pay")
+ALWAYS = DEFAULT_COMPETITORS               # platforms in every series: the default view is never empty
 # The metric the Metrics page opens on is daily here, so the first page shows thousands of points.
-FORCED_DAILY = ("market_share_third_party_mobile_payment_analysys", "app_mau_questmobile")
+FORCED_DAILY = (DEFAULT_VIEW["metric"], "app_mau_questmobile")
 FAMILY_UNIT = {
     "Market share": "percent", "Users": "million_users", "Payment volume": "trillion_cny",
     "Finance": "billion_cny", "Touchless (tap)": "million_users", "AI": "million_users",
@@ -115,12 +116,12 @@ def check_target(path: Path) -> None:
     if not resolved.exists():
         return
     try:
-        con = duckdb.connect(str(resolved), read_only=True)
+        con = open_store(resolved)
         try:
             row = con.execute("select bool_and(synthetic) from build_info").fetchone()
         finally:
             con.close()
-    except duckdb.Error:
+    except (duckdb.Error, StoreError):  # not a DuckDB file, or no build_info: not ours
         row = None
     if not row or row[0] is not True:
         raise InputError(f"{path}:1: refusing to overwrite a file that is not a synthetic PayLens store")
@@ -447,9 +448,8 @@ def synthesize(db_path: Path, metric_rows: int = DEFAULT_METRIC_ROWS, articles: 
     started = time.perf_counter()
     with lock_for(db_path):
         clean_temp_files(db_path)
-        tmp = db_path.with_name(f"{db_path.name}{TEMP_MARK}{os.getpid()}-{uuid.uuid4().hex[:8]}")
         build_id = synth_build_id(metric_rows, articles, seed)
-        try:
+        with replacing(db_path) as tmp:
             con, counts = write_synthetic(tmp, metric_rows, articles, seed, data_dir)
             try:
                 info = {**counts, "synth_seed": seed, "synth_version": SYNTH_VERSION}
@@ -463,8 +463,4 @@ def synthesize(db_path: Path, metric_rows: int = DEFAULT_METRIC_ROWS, articles: 
                 con.execute("checkpoint")
             finally:
                 con.close()
-            swap_in(tmp, db_path)
-        finally:
-            tmp.unlink(missing_ok=True)
-            Path(str(tmp) + ".wal").unlink(missing_ok=True)
     return SynthResult(db_path, build_id, counts, time.perf_counter() - started)

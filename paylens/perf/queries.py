@@ -4,12 +4,13 @@ What is timed and how:
 
 - queries: every file in queries/ with representative parameters (the dashboard's default competitors and
   dates, its default metric, ...), through paylens.queries.run on the app's read-only connection, and the
-  same SQL text with the same bound parameters on a raw DuckDB cursor fetched with `.df()`. Runs alternate
-  between the two so machine load hits both alike; ratio = p95 / raw_p95.
+  same SQL text with the same bound parameters on a plain cursor of a second such connection (open_store's
+  read-only sandbox, no query layer) fetched with `.df()`. Runs alternate between the two so machine load
+  hits both alike; ratio = p95 / raw_p95.
 - pages: streamlit.testing AppTest on dashboard.py with PAYLENS_DB set: the first render of each page with
   empty caches (cold), then reruns after changing the Competitors filter to a set not seen before (warm
   process, cold query cache: the realistic filter change).
-- signals: paylens.signals.throughput over ~2 KB pieces of the real article bodies in data/articles.
+- signals: paylens.perf.signals over ~2 KB pieces of the real article bodies in data/articles.
 - naive: the Metrics page's chart data computed the quick-script way (read every metric row into pandas,
   filter, join, sort) on every rerun, in a child process so its memory does not inflate ours.
 - build_s: measured here when `--build-rows` is given (synthesised into --db first), else the synth time
@@ -19,59 +20,26 @@ What is timed and how:
 from __future__ import annotations
 
 import json
-import math
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import time
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
-
-import duckdb
 
 from paylens import queries
 from paylens.config import PROJECT_ROOT
-from paylens.url_state import DEFAULT_COMPETITORS, DEFAULT_FROM, DEFAULT_TO
+from paylens.perf.stats import COMPETITOR_SETS, DEFAULT_METRIC, machine, peak_rss_mb, percentile
+from paylens.store.reader import open_store
+from paylens.url_state import DEFAULT_COMPETITORS, DEFAULT_FROM, DEFAULT_TO, DEFAULT_VIEW
 
-DEFAULT_METRIC = "market_share_third_party_mobile_payment_analysys"
 MIN_SAMPLE_S = 1.0   # per path, for queries fast enough to run many times
 MAX_ROUNDS = 400
-# Filter changes the page bench (and the browser bench) cycle through: every one a new cache key.
-COMPETITOR_SETS = (
-    ["alipay", "wechat_pay"],
-    ["alipay", "wechat_pay", "unionpay"],
-    ["alipay", "jd_pay", "douyin_pay"],
-    ["alipay", "wechat_pay", "meituan_pay", "duoduo_pay"],
-    ["wechat_pay", "unionpay", "jd_pay"],
-    ["alipay", "lakala", "one_wallet"],
-    ["alipay", "wechat_pay", "unionpay", "jd_pay", "douyin_pay"],
-    ["douyin_pay", "meituan_pay"],
-    ["alipay", "du_xiaoman_pay", "netsunion"],
-    ["alipay", "wechat_pay", "chinaums"],
-    ["jd_pay", "meituan_pay", "duoduo_pay"],
-    ["alipay", "unionpay"],
-)
-
-
-def percentile(values: list[float], pct: float) -> float:
-    """Nearest-rank percentile (p95 of 20 runs is the 19th fastest)."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    rank = max(1, math.ceil(pct / 100 * len(ordered)))
-    return ordered[rank - 1]
 
 
 def _ms(seconds: float) -> float:
     return round(seconds * 1000, 1)
-
-
-def peak_rss_mb() -> float:
-    """Peak resident set size of this process (Linux reports KiB)."""
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 @contextmanager
@@ -100,8 +68,9 @@ def representative_params(con) -> dict[str, object]:
                           ).fetchone()
     return {
         "competitors": list(DEFAULT_COMPETITORS), "from": DEFAULT_FROM, "to": DEFAULT_TO, "metric": metric,
-        "family": "", "categories": [], "signal": "traffic_focus", "signals": [], "platform": "alipay",
-        "rival": "wechat_pay", "stance": "", "limit": 500, "max_points": queries.DEFAULTS["max_points"], "q": "",
+        "family": "", "categories": [], "signal": DEFAULT_VIEW["signal"], "signals": [],
+        "platform": DEFAULT_COMPETITORS[0], "rival": DEFAULT_COMPETITORS[1],  # Compare's default pair
+        "stance": "", "limit": 500, "max_points": queries.DEFAULTS["max_points"], "q": "",
         "article_id": article[0] if article else "",
         "terms": ["alipay", "支付", "付宝", "支付宝"], "publisher": "", "depth": 8,  # search "Alipay 支付宝"
     }
@@ -113,10 +82,8 @@ def _params_for(query: queries.Query, sample: dict[str, object]) -> dict[str, ob
 
 def bench_queries(db: Path, repeat: int, min_sample_s: float = MIN_SAMPLE_S) -> list[dict]:
     """p50/p95 per query through the query layer and raw, alternating."""
-    from paylens.store.reader import open_store
-
     app = open_store(db)
-    raw = duckdb.connect(str(db), read_only=True)
+    raw = open_store(db)
     try:
         sample = representative_params(app)
         out = []
@@ -160,8 +127,8 @@ def page_files() -> list[str]:
 
 
 def bench_pages(db: Path, warm_runs: int, timeout: float = 120.0) -> list[dict]:
-    """Cold first render and warm filter-change reruns of every page via AppTest (paylens.ui.bench_pages)."""
-    from paylens.ui.bench_pages import time_page
+    """Cold first render and warm filter-change reruns of every page via AppTest (paylens.perf.pages)."""
+    from paylens.perf.pages import time_page
 
     saved = os.environ.get("PAYLENS_DB")
     os.environ["PAYLENS_DB"] = str(db)
@@ -187,10 +154,10 @@ def bench_pages(db: Path, warm_runs: int, timeout: float = 120.0) -> list[dict]:
 # ---------------------------------------------------------------------------------------------- signals
 
 def bench_signals(data_dir: Path, seconds: float = 3.0) -> dict:
-    """Extractor throughput over >= 2 KB pieces of the real article bodies (paylens.signals.throughput)."""
+    """Extractor throughput over >= 2 KB pieces of the real article bodies (paylens.perf.signals)."""
+    from paylens.perf.signals import TARGET_ARTICLE_BYTES, chunk_bodies, measure
     from paylens.signals.articles import parse_article
     from paylens.signals.extract import Extractor
-    from paylens.signals.throughput import TARGET_ARTICLE_BYTES, chunk_bodies, measure
 
     texts = [parse_article(path).body for path in sorted((data_dir / "articles").glob("*"))
              if path.suffix in (".txt", ".md")]
@@ -249,9 +216,9 @@ def bench_naive(db: Path, metric: str, repeat: int) -> dict:
 
 def synth_in_child(db: Path, rows: int, articles: int | None, seed: int, data_dir: Path) -> float:
     """Build the synthetic store in a child process (its memory is not ours); wall seconds."""
-    from paylens.synth import DEFAULT_ARTICLES
+    from paylens.perf.synth import DEFAULT_ARTICLES
 
-    code = ("import sys; from pathlib import Path; from paylens.synth import synthesize; "
+    code = ("import sys; from pathlib import Path; from paylens.perf.synth import synthesize; "
             "synthesize(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), Path(sys.argv[5]))")
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", code, str(db), str(rows),
@@ -267,7 +234,7 @@ def synth_in_child(db: Path, rows: int, articles: int | None, seed: int, data_di
 
 def recorded_build(db: Path) -> tuple[float | None, dict]:
     """The synth build time and row counts recorded in the store."""
-    con = duckdb.connect(str(db), read_only=True)
+    con = open_store(db)
     try:
         row = con.execute("select counts from build_info").fetchone()
     finally:
@@ -314,7 +281,7 @@ def run(db: Path, repeat: int = 20, warm_runs: int | None = None, build_rows: in
     else:
         report["naive"] = {"p95_ms": None, "peak_rss_mb": None}
     if browser is not None:
-        from paylens.bench_browser import run as run_browser
+        from paylens.perf.browser import run as run_browser
 
         report["browser"] = run_browser(db, **browser)
     report["machine"] = machine()
@@ -323,8 +290,6 @@ def run(db: Path, repeat: int = 20, warm_runs: int | None = None, build_rows: in
 
 def full_resolution_p95(db: Path, repeat: int) -> float:
     """p95 of metric_series through the query layer without downsampling (every row, like the naive script)."""
-    from paylens.store.reader import open_store
-
     con = open_store(db)
     try:
         params = {**_params_for(queries.get("metric_series"), representative_params(con)), "max_points": 0}
@@ -340,32 +305,11 @@ def full_resolution_p95(db: Path, repeat: int) -> float:
 
 
 def representative_params_from(db: Path) -> dict[str, object]:
-    con = duckdb.connect(str(db), read_only=True)
+    con = open_store(db)
     try:
         return representative_params(con)
     finally:
         con.close()
-
-
-def machine() -> dict:
-    """nproc, memory, CPU model and versions, for BENCHMARKS.md."""
-    import platform
-    from importlib.metadata import version
-
-    import pandas
-
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem_gb = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
-    return {"nproc": os.cpu_count(), "memory_gib": mem_gb, "cpu": model, "python": platform.python_version(),
-            "duckdb": duckdb.__version__, "streamlit": version("streamlit"), "pandas": pandas.__version__,
-            "loadavg": [round(x, 2) for x in os.getloadavg()], "date": date.today().isoformat()}
 
 
 def summary_lines(report: dict) -> list[str]:

@@ -1,4 +1,4 @@
-"""paylens.synth: deterministic, flagged synthetic, never the live store, and every query runs on it."""
+"""paylens.perf.synth: deterministic, flagged synthetic, never the live store, and every query runs on it."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from paylens import queries
 from paylens.cli.main import cli
 from paylens.config import PROJECT_ROOT
 from paylens.errors import InputError
+from paylens.perf.synth import synthesize
 from paylens.signals.taxonomy import SIGNAL_IDS, STANCES
 from paylens.store.reader import open_store
-from paylens.synth import synthesize
 from tests.test_queries import SAMPLES
 
 ROWS, ARTICLES = 30_000, 120

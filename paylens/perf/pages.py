@@ -1,4 +1,4 @@
-"""AppTest timings of one dashboard page for `paylens bench` (kept in ui/: the only package using streamlit)."""
+"""AppTest timings of one dashboard page for `paylens bench` (perf may use streamlit; the core never does)."""
 
 from __future__ import annotations
 

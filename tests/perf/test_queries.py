@@ -7,9 +7,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from paylens import bench, queries
+from paylens import queries
 from paylens.cli.main import cli
-from paylens.synth import synthesize
+from paylens.perf import queries as bench
+from paylens.perf.synth import synthesize
 
 
 @pytest.fixture(scope="module")

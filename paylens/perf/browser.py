@@ -14,7 +14,7 @@ Starts `streamlit run dashboard.py` on a free localhost port against a store, th
   machine's cores with the server, so the figure includes 10 Chromium renderers' CPU;
 - the Streamlit server's RSS (peak VmHWM and current VmRSS from /proc), sampled throughout.
 
-Run: `.venv/bin/python -m paylens.bench_browser --db data/build/synth.duckdb` or `paylens bench --browser`.
+Run: `.venv/bin/python -m paylens.perf.browser --db data/build/synth.duckdb` or `paylens bench --browser`.
 Localhost only; every loop is bounded by time and every wait by a timeout.
 """
 
@@ -32,10 +32,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-import duckdb
-
-from paylens.bench import COMPETITOR_SETS, DEFAULT_METRIC, percentile
 from paylens.config import PROJECT_ROOT
+from paylens.perf.stats import COMPETITOR_SETS, DEFAULT_METRIC, percentile
+from paylens.store.reader import open_store
 from paylens.url_state import DEFAULT_COMPETITORS
 
 CHROMIUM = "/usr/bin/chromium"
@@ -131,7 +130,7 @@ class Server:
 
 def store_facts(db: Path) -> tuple[dict[str, str], set[str]]:
     """Platform short names (what the multiselect shows) and the platforms with the default metric."""
-    con = duckdb.connect(str(db), read_only=True)
+    con = open_store(db)
     try:
         names = dict(con.execute("select platform_id, short_name from platforms").fetchall())
         have = {r[0] for r in con.execute("select distinct platform_id from metric_values where metric = $m",
