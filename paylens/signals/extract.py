@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -48,7 +47,6 @@ class Hit:
     rival: str = ""  # competitive_threat only: the platform that moves (platform is the threatened one)
 
 
-_NO_RIVALS = itertools.repeat("")
 _new_object = object.__new__
 _new_sentence = tuple.__new__
 
@@ -83,6 +81,7 @@ class Extractor:
         self._surfaces = lexicon.surfaces
         self._yields = lexicon.yields
         self._platforms: dict[tuple[str, ...] | str, tuple[str, ...]] = {}  # named platforms -> with parents
+        self._no_rivals: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}  # platforms -> (platform, "")
 
     @classmethod
     def from_dir(cls, lexicon_dir: str | Path) -> Extractor:
@@ -213,23 +212,30 @@ class Extractor:
         if len(firing) > 1 and self._yields:
             _give_way(firing, themes, self._yields)
         out = []
+        plain = self._no_rivals.get(platforms)
+        if plain is None:
+            plain = self._no_rivals[platforms] = tuple((p, "") for p in platforms)
+        rivals = False
         for signal, strength in firing.items():
             score = round(strength * factor, 3)
             default = self._stance[signal]
-            pairs = self._threat_pairs(sentence, found, named, platforms, directed) if signal == THREAT else None
+            pairs = plain
+            if signal == THREAT:
+                pairs = self._threat_pairs(sentence, found, named, platforms, directed) or plain
+                rivals = pairs is not plain
             if polar:
                 # a theme with a built-in lean (complaints are negative) is judged by the words around it
                 spans = [(s, e) for s, e, t in found if t.kind == "signal" and t.label == signal] \
                     if default != "neutral" else ()
                 totals = _judgement(polar, owners, spans, 1.0 if default == "positive" else -1.0)
-                for platform, rival in pairs or zip(platforms, _NO_RIVALS, strict=False):
+                for platform, rival in pairs:
                     value = totals.get(platform, totals.get("", 0.0))
                     stance = "positive" if value > 0 else "negative" if value < 0 else default
                     out.append(_new_hit(platform, signal, stance, sentence.text, sentence.idx, score, rival))
             else:
-                for platform, rival in pairs or zip(platforms, _NO_RIVALS, strict=False):
+                for platform, rival in pairs:
                     out.append(_new_hit(platform, signal, default, sentence.text, sentence.idx, score, rival))
-        if len(out) > 1:
+        if len(platforms) > 1 or rivals:
             out.sort(key=_HIT_ORDER)
         hits.extend(out)
 

@@ -86,7 +86,7 @@ def directions(text: str, mentions: Sequence[Mention], group: dict[str, str],
             merged.append((start, end, pid))
     if len({group.get(pid, pid) for _, _, pid in merged}) < 2:
         return None
-    for cue in _cues(text):
+    for cue in _cues(text, merged[-1][0]):
         before = [m for m in merged if m[1] <= cue.start()]
         after = [m for m in merged if m[0] >= cue.end()]
         if not after or tight and not _TIGHT_GAP.match(text, cue.end(), after[0][0]):
@@ -110,11 +110,11 @@ def directions(text: str, mentions: Sequence[Mention], group: dict[str, str],
     return None
 
 
-def _cues(text: str) -> list[re.Match[str]]:
-    """Cue words in text order, English and Chinese."""
-    cues = list(_CUE_EN.finditer(fold(text)))
+def _cues(text: str, end: int) -> list[re.Match[str]]:
+    """Cue words in text order, English and Chinese, before `end` (a cue needs a platform after it)."""
+    cues = list(_CUE_EN.finditer(fold(text), 0, end))
     if not text.isascii():
-        cues.extend(_CUE_ZH.finditer(text))
+        cues.extend(_CUE_ZH.finditer(text, 0, end))
         cues.sort(key=lambda m: m.start())
     return cues
 
