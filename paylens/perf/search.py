@@ -1,6 +1,6 @@
 """Search latency on a store: p50/p95 of the search query for EN and ZH queries, with and without filters.
 
-    .venv/bin/python -m paylens.search.bench --db data/build/synth.duckdb [--repeat 20] [--json]
+    .venv/bin/python -m paylens.perf.search --db data/build/synth.duckdb [--repeat 20] [--json]
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import duckdb
 from paylens.config import settings
 from paylens.search.engine import search
 from paylens.search.tokenize import tokenizer_for
+from paylens.url_state import DEFAULT_COMPETITORS, DEFAULT_FROM, DEFAULT_TO
 
-DASHBOARD = {"competitors": ["alipay", "wechat_pay", "unionpay", "jd_pay", "douyin_pay", "meituan_pay"],
-             "from": "2010-01-01", "to": "2026-12-31"}
+DASHBOARD = {"competitors": list(DEFAULT_COMPETITORS), "from": DEFAULT_FROM.isoformat(), "to": DEFAULT_TO.isoformat()}
 CASES = (  # (label, query text, filters): rare and very common terms, both scripts, each filter
     ("en rare", "costly mistake", {}),
     ("en common", "Alipay", {}),
@@ -35,6 +35,7 @@ CASES = (  # (label, query text, filters): rare and very common terms, both scri
 
 
 def percentile(values: list[float], q: float) -> float:
+    """Linearly interpolated percentile, q in 0..1 (BENCHMARKS.md's search figures; perf.stats' is nearest-rank)."""
     ordered = sorted(values)
     k = (len(ordered) - 1) * q
     lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
@@ -48,6 +49,7 @@ def run(db: Path, repeat: int = 20, lexicon_dir: Path | None = None, threads: in
     loaded machine does not inflate the way it inflates wall time.
     """
     tokenizer = tokenizer_for(str(lexicon_dir or settings().data_dir / "lexicon"))
+    # A plain read-only connection: --threads sets DuckDB's threads, which open_store's locked configuration refuses.
     con = duckdb.connect(str(db), read_only=True, config={"threads": threads} if threads else {})
     try:
         articles = con.execute("select count(*) from articles").fetchone()[0]
