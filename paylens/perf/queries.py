@@ -211,9 +211,15 @@ def bench_naive(db: Path, metric: str, repeat: int) -> dict:
 # ------------------------------------------------------------------------------------------------ build
 
 def synth_in_child(db: Path, rows: int, articles: int | None, seed: int, data_dir: Path) -> float:
-    """Build the synthetic store in a child process (its memory is not ours); wall seconds."""
-    from paylens.perf.synth import DEFAULT_ARTICLES
+    """Build the synthetic store in a child process (its memory is not ours); wall seconds.
 
+    A target synth refuses is bad input (exit 2), found here before the child starts; a child that fails
+    anyway (out of memory, killed, a bug) is not the user's input: PaylensError, exit 1.
+    """
+    from paylens.errors import PaylensError
+    from paylens.perf.synth import DEFAULT_ARTICLES, check_target
+
+    check_target(db)
     code = ("import sys; from pathlib import Path; from paylens.perf.synth import synthesize; "
             "synthesize(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), Path(sys.argv[5]))")
     start = time.perf_counter()
@@ -222,9 +228,8 @@ def synth_in_child(db: Path, rows: int, articles: int | None, seed: int, data_di
                           capture_output=True, text=True, check=False, timeout=3600)
     took = time.perf_counter() - start
     if done.returncode != 0:
-        from paylens.errors import InputError
-
-        raise InputError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "synth failed")
+        last = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit code {done.returncode}"
+        raise PaylensError(f"synth failed in its child process: {last}")
     return round(took, 2)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 
 import pytest
 from click.testing import CliRunner
@@ -48,6 +49,25 @@ def test_bench_can_build_first_and_prints_a_table(tmp_path):
                                       "--min-sample-seconds", "0"])
     assert result.exit_code == 0, result.output
     assert "metric_series" in result.output and "measured" in result.output
+
+
+def test_bench_build_rows_refuses_a_foreign_file_as_bad_input(tmp_path):
+    db = tmp_path / "notes.duckdb"
+    db.write_bytes(b"not a store")
+    result = CliRunner().invoke(cli, ["bench", "--db", str(db), "--build-rows", "10", "--no-pages", "--no-naive"])
+    assert result.exit_code == 2 and "not a synthetic" in result.output
+    assert db.read_bytes() == b"not a store"
+
+
+def test_a_crashed_synth_child_is_exit_1_not_bad_input(tmp_path, monkeypatch):
+    def crashed(args, **kwargs):
+        return subprocess.CompletedProcess(args, -9, "", "Traceback (most recent call last):\nMemoryError")
+
+    monkeypatch.setattr(bench.subprocess, "run", crashed)
+    result = CliRunner().invoke(cli, ["bench", "--db", str(tmp_path / "s.duckdb"), "--build-rows", "10",
+                                      "--no-pages", "--no-naive"])
+    assert result.exit_code == 1, result.output
+    assert "synth failed in its child process: MemoryError" in result.output
 
 
 def test_bench_needs_a_store(tmp_path):
