@@ -27,7 +27,7 @@ INT_PARAMS = frozenset(INT_RANGES)
 DEFAULTS: dict[str, object] = {
     "competitors": [], "categories": [], "signals": [],
     "from": date(1900, 1, 1), "to": date(2100, 12, 31), "limit": 500, "max_points": 300,
-    "platform": "", "signal": "", "stance": "", "article_id": "", "family": "", "q": "", "publisher": "", "depth": 0,
+    "platform": "", "signal": "", "stance": "", "article_id": "", "family": "", "publisher": "", "depth": 0,
 }
 
 

@@ -70,7 +70,7 @@ def representative_params(con) -> dict[str, object]:
         "competitors": list(DEFAULT_COMPETITORS), "from": DEFAULT_FROM, "to": DEFAULT_TO, "metric": metric,
         "family": "", "categories": [], "signal": DEFAULT_VIEW["signal"], "signals": [],
         "platform": DEFAULT_COMPETITORS[0], "rival": DEFAULT_COMPETITORS[1],  # Compare's default pair
-        "stance": "", "limit": 500, "max_points": queries.DEFAULTS["max_points"], "q": "",
+        "stance": "", "limit": 500, "max_points": queries.DEFAULTS["max_points"],
         "article_id": article[0] if article else "",
         "terms": ["alipay", "支付", "付宝", "支付宝"], "publisher": "", "depth": 8,  # search "Alipay 支付宝"
     }

@@ -89,12 +89,6 @@ class StoreConnection:
     def __getattr__(self, name: str):
         return getattr(self._con, name)
 
-    def __enter__(self) -> StoreConnection:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._con.close()
-
 
 def open_store(db_path: Path) -> StoreConnection:
     """A read-only connection to the store file as it is now; never writes, never reads other files.

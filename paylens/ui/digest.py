@@ -19,6 +19,7 @@ SHOWN = 10
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
 def _digest(since: date, until: date, competitors: tuple[str, ...], build: str, path: str) -> Digest:
+    """`build` (the store's build id) is only part of the cache key, so a rebuild recomputes the digest."""
     con, _ = handle(path).current()
     return make_digest(con, since, until, competitors)
 

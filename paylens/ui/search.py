@@ -48,7 +48,7 @@ def _query_text(where: str) -> str:
     return text.strip()
 
 
-def _filters(f: Filters, where: str, fixed: Mapping[str, str]) -> dict[str, str]:
+def _filters(f: Filters, fixed: Mapping[str, str]) -> dict[str, str]:
     """Platform, signal, stance and publisher choices (those not fixed by the page), each in the URL."""
     names = platform_names()
     chosen: dict[str, str] = {}
@@ -104,7 +104,7 @@ def search_box(f: Filters, where: str = "articles", fixed: Mapping[str, str] | N
     """
     fixed = dict(fixed or {})
     text = _query_text(where)
-    chosen = _filters(f, where, fixed)
+    chosen = _filters(f, fixed)
     url = {"q": text, **{f"q_{k}": v for k, v in chosen.items() if v}}
     if not text:
         st.caption("Type a word or phrase to search every sentence and title in the corpus.")

@@ -26,6 +26,7 @@ def db_path() -> str:
 
 @st.cache_data(show_spinner=False, max_entries=512, ttl=6 * 3600)
 def _cached(name: str, items: tuple, build: str, path: str) -> pd.DataFrame:
+    """One query's rows; `build` (the store's build id) is only part of the cache key: a rebuild misses."""
     con, _ = handle(path).current()
     return queries.run(con, name, dict(items))
 
