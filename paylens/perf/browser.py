@@ -328,7 +328,7 @@ async def _load(browser, base: str, names: dict[str, str], have: set[str], sessi
             "errors": len(errors), "error_samples": sorted(set(errors))[:8]}
 
 
-def run(db: Path, sessions: int = 10, load_seconds: float = 120, changes: int = 24,
+def browser_report(db: Path, sessions: int = 10, load_seconds: float = 120, changes: int = 24,
         think_seconds: float = 0.0) -> dict:
     """Start the server, measure, stop it; a dict for the bench report."""
     names, have = store_facts(db)
@@ -352,7 +352,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--think-seconds", type=float, default=0.0,
                         help="pause after each filter change in the load test (0: back to back, a stress test)")
     args = parser.parse_args(argv)
-    print(json.dumps(run(args.db, args.sessions, args.load_seconds, args.changes, args.think_seconds),
+    print(json.dumps(browser_report(args.db, args.sessions, args.load_seconds, args.changes, args.think_seconds),
                      ensure_ascii=False))
 
 

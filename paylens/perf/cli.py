@@ -68,7 +68,7 @@ def bench(db: Path, as_json: bool, repeat: int, min_sample_seconds: float, warm_
     browser_opts = ({"sessions": sessions, "load_seconds": load_seconds, "think_seconds": think_seconds}
                     if browser else None)
     with perf.stdout_to_stderr():
-        report = perf.run(db, repeat=repeat, warm_runs=warm_runs, build_rows=build_rows,
+        report = perf.bench_report(db, repeat=repeat, warm_runs=warm_runs, build_rows=build_rows,
                           build_articles=build_articles, seed=seed, pages=pages, naive=naive,
                           naive_runs=naive_runs, signals_seconds=signals_seconds, browser=browser_opts,
                           min_sample_s=min_sample_seconds)

@@ -245,7 +245,7 @@ def recorded_build(db: Path) -> tuple[float | None, dict]:
     return (round(ms / 1000, 2) if ms is not None else None), counts
 
 
-def run(db: Path, repeat: int = 20, warm_runs: int | None = None, build_rows: int | None = None,
+def bench_report(db: Path, repeat: int = 20, warm_runs: int | None = None, build_rows: int | None = None,
         build_articles: int | None = None, seed: int = 0, pages: bool = True, naive: bool = True,
         naive_runs: int = 3, signals_seconds: float = 3.0, data_dir: Path | None = None,
         browser: dict | None = None, min_sample_s: float = MIN_SAMPLE_S) -> dict:
@@ -282,9 +282,9 @@ def run(db: Path, repeat: int = 20, warm_runs: int | None = None, build_rows: in
     else:
         report["naive"] = {"p95_ms": None, "peak_rss_mb": None}
     if browser is not None:
-        from paylens.perf.browser import run as run_browser
+        from paylens.perf.browser import browser_report
 
-        report["browser"] = run_browser(db, **browser)
+        report["browser"] = browser_report(db, **browser)
     report["machine"] = machine()
     return report
 

@@ -42,7 +42,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-def run(db: Path, repeat: int = 20, lexicon_dir: Path | None = None, threads: int | None = None) -> dict:
+def search_report(db: Path, repeat: int = 20, lexicon_dir: Path | None = None, threads: int | None = None) -> dict:
     """Time each case `repeat` times after one warm-up (tokenising included, as the dashboard does).
 
     Wall time is what an analyst waits; CPU time (all threads of this process) is the cost, which a
@@ -85,7 +85,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=None, help="DuckDB threads (default: all cores)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    report = run(args.db, args.repeat, threads=args.threads)
+    report = search_report(args.db, args.repeat, threads=args.threads)
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
         return
