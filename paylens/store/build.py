@@ -57,7 +57,7 @@ def lock_for(db_path: Path) -> FileLock:
     return lock
 
 
-def untitled(body: str, limit: int = 90) -> str:
+def fallback_title(body: str, limit: int = 90) -> str:
     """Display title for an article without one: its first real line (not a date or a count), cut at a word."""
     first = next((line.strip() for line in body.splitlines() if len(line.strip()) >= 15), "Untitled")
     return first if len(first) <= limit else first[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
@@ -80,7 +80,7 @@ def _frames(src: Sources, hits: list[dict]) -> dict[str, pd.DataFrame]:
         {**vars(describe(m)), "unit": units[m]} for m in sorted(units.index)
     ])[["metric", "label", "family", "research_firm", "unit", "headline", "description"]]
     articles = pd.DataFrame([
-        {"article_id": a.sha256[:16], "file": a.name, "title": a.title or untitled(a.body), "url": a.url,
+        {"article_id": a.sha256[:16], "file": a.name, "title": a.title or fallback_title(a.body), "url": a.url,
          "publisher": a.publisher, "date": pd.to_datetime(a.date).date() if a.date else None,
          "lang": a.lang, "body": a.body, "fetched_at": _timestamp(getattr(a, "fetched_at", None))}
         for a in src.articles

@@ -89,10 +89,10 @@ def test_rebuild_swaps_a_new_inode_and_cleans_temp_files(fixture_data, tmp_path)
 
 
 def test_untitled_articles_show_their_first_real_line():
-    from paylens.store.build import untitled
+    from paylens.store.build import fallback_title
 
-    assert untitled("02/17 2025\n537\nAs the allure of touchless payments fades, Alipay looks elsewhere.") == (
+    assert fallback_title("02/17 2025\n537\nAs the allure of touchless payments fades, Alipay looks elsewhere.") == (
         "As the allure of touchless payments fades, Alipay looks elsewhere.")
     long = "word " * 40
-    assert untitled(long).endswith(" …") and len(untitled(long)) <= 92
-    assert untitled("\n\n") == "Untitled"
+    assert fallback_title(long).endswith(" …") and len(fallback_title(long)) <= 92
+    assert fallback_title("\n\n") == "Untitled"
