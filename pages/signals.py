@@ -4,6 +4,7 @@ import streamlit as st
 
 from paylens.charts.signals import MODES, NET_STANCE_NOTE, SIGNAL_LABELS, heatmap_figure, signal_label, trend_figure
 from paylens.charts.tables import readable_hits
+from paylens.ui.corrections import corrections_caption
 from paylens.ui.evidence import evidence_cards
 from paylens.ui.filters import platform_names, set_choice, sync_url, url_choice
 from paylens.ui.frame import page_filters
@@ -58,7 +59,8 @@ if evidence.empty:
 else:
     st.caption(f"{len(evidence):,} sentences, newest first" + (" (the newest 500)" if len(evidence) >= 500 else "")
                + ". Each is quoted exactly as it appears in its article.")
-    evidence_cards(readable_hits(evidence, names))
+    evidence_cards(readable_hits(evidence, names), correctable=True)
+corrections_caption(f.competitors)
 download_csv(evidence, "signal_evidence", f, f"{signal}_{platform or 'all'}", key="dl_evidence")
 sources(evidence, "evidence_sources")
 with st.expander(f"Search the evidence of {signal_label(signal)}", expanded=bool(st.session_state.get("v_q"))):

@@ -30,6 +30,7 @@ CHARTS: tuple[tuple[str, str, str], ...] = (
     ("signals_trend.csv", "signals", "signal_trend"),
     ("signals_evidence.csv", "signals", "signal_evidence"),
     ("signals_threats.csv", "signals", "threat_matrix"),
+    ("signals_corrections.csv", "signals", "hit_corrections"),
     ("articles_list.csv", "articles", "articles_list"),
     ("compare_metrics.csv", "compare", "compare_metrics"),
     ("compare_coverage.csv", "compare", "compare_coverage"),

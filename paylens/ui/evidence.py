@@ -35,8 +35,11 @@ def card_meta(row: pd.Series) -> str:
     return " ".join(parts) + (" · " + " · ".join(source) if source else "")
 
 
-def evidence_cards(df: pd.DataFrame, key: str = "evidence") -> None:
-    """One bordered card per sentence, PER_PAGE to a page (a pager appears when there are more)."""
+def evidence_cards(df: pd.DataFrame, key: str = "evidence", correctable: bool = False) -> None:
+    """One bordered card per sentence, PER_PAGE to a page (a pager appears when there are more).
+
+    `correctable` adds a "Correct" popover to cards that name a stored hit (not to previews of uploads).
+    """
     if df.empty:
         return
     pages = max(1, -(-len(df) // PER_PAGE))
@@ -49,3 +52,7 @@ def evidence_cards(df: pd.DataFrame, key: str = "evidence") -> None:
         with st.container(border=True, key=f"{key}_card_{i}"):  # the key marks cards for tests and styling
             st.markdown(escape_markdown(str(row["evidence"])))
             st.markdown(card_meta(row))
+            if correctable:
+                from paylens.ui.corrections import correct_popover
+
+                correct_popover(row, f"{key}_fix_{i}")

@@ -1,0 +1,67 @@
+"""Analysts' corrections from the dashboard: mark a hit as wrong platform, wrong stance or not this signal."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import streamlit as st
+
+from paylens.article_view import escape_markdown
+from paylens.config import settings
+from paylens.errors import PaylensError
+from paylens.store.corrections import hit_key
+from paylens.ui.store import run
+from paylens.ui.widgets import show_error
+
+ACTIONS = {"wrong_platform": "Wrong platform", "stance": "Wrong stance", "not_signal": "Not this signal"}
+STANCES = ("positive", "neutral", "negative")
+
+
+def read_only() -> bool:
+    """PAYLENS_READ_ONLY=1 makes the dashboard refuse every write."""
+    return os.environ.get("PAYLENS_READ_ONLY", "") == "1"
+
+
+def correctable(row: pd.Series) -> bool:
+    """Whether a row names one stored hit (its natural key is complete)."""
+    return all(isinstance(row.get(c), str) and row.get(c) for c in ("article_id", "platform_id", "signal")) \
+        and pd.notna(row.get("sentence_idx"))
+
+
+def correct_popover(row: pd.Series, key: str) -> None:
+    """A small "Correct" popover under an evidence card: what is wrong, why; saved like `paylens correct`."""
+    if read_only() or not correctable(row):
+        return
+    hit = hit_key(str(row["article_id"]), int(row["sentence_idx"]), str(row["platform_id"]), str(row["signal"]))
+    with st.popover("Correct", icon=":material/edit_note:", type="tertiary"):
+        with st.form(f"{key}_form", border=False):
+            action = st.radio("What is wrong", list(ACTIONS), format_func=ACTIONS.get, key=f"{key}_action")
+            stance = st.selectbox("Right stance (for a wrong stance)", STANCES, key=f"{key}_stance")
+            reason = st.text_input("Why (a short reason)", max_chars=300, key=f"{key}_reason")
+            who = st.text_input("Your name", max_chars=80, key=f"{key}_who")
+            if st.form_submit_button("Save correction", type="primary"):
+                try:
+                    from paylens.store.correct import correct_hit
+
+                    result = correct_hit(settings(), hit, action, stance if action == "stance" else "", reason,
+                                         who or "dashboard")
+                except PaylensError as exc:
+                    show_error(exc)
+                    return
+                st.success(escape_markdown(f"Saved in data/corrections.csv; the store was rebuilt. "
+                                           f"{result.corrected_hits} hits are now corrected by analysts."))
+
+
+def corrections_caption(competitors: list[str]) -> None:
+    """'3 hits corrected by analysts' (nothing when there are none), with the list in an expander."""
+    try:
+        fixes = run("hit_corrections", {"competitors": competitors})
+    except PaylensError:
+        return  # a store built before corrections existed: nothing to count
+    applied = fixes[fixes["applied"]] if not fixes.empty else fixes
+    if applied.empty:
+        return
+    with st.expander(f"{int(applied['hits'].sum())} hits corrected by analysts"):
+        st.dataframe(fixes.drop(columns=["article_id", "sentence_idx"]), hide_index=True, width="stretch",
+                     column_config={"url": st.column_config.LinkColumn("Article", display_text="open")})
