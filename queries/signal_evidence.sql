@@ -9,7 +9,8 @@ with chosen as (
       and (len($competitors) = 0 or list_contains($competitors, h.platform_id))
       and (a.date is null or a.date between $from and $to)
 )
-select c.date, c.platform_id, p.short_name as platform, c.signal, c.stance, c.score, c.evidence,
+select c.date, c.platform_id, p.short_name as platform, c.signal, c.stance, nullif(c.rival, '') as rival,
+       c.score, c.evidence,
        c.title, c.publisher, c.url, c.article_id, c.sentence_idx, c.lang
 from chosen c
 join platforms p using (platform_id)

@@ -77,3 +77,12 @@ def data_copy(fixture_data: Path, tmp_path: Path) -> Path:
 def snapshot_tree(folder: Path) -> dict[str, bytes]:
     """Every file's bytes under folder, to prove nothing changed."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(autouse=True)
+def _no_paylens_env(monkeypatch):
+    """Every test starts without PAYLENS_* settings from the shell (a test that needs one sets it itself)."""
+    import os
+
+    for name in [n for n in os.environ if n.startswith("PAYLENS_")]:
+        monkeypatch.delenv(name)

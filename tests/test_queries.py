@@ -32,6 +32,61 @@ SAMPLES = {
     "depth": "8",
 }
 NAMES = sorted(queries.load_all())
+# What each query returns, column by column: pages, CSVs and other tools rely on these names and this order.
+EXPECTED_COLUMNS = {
+    "article_detail": ["article_id", "title", "url", "publisher", "date", "lang", "file", "body"],
+    "article_hits": ["sentence_idx", "platform_id", "platform", "signal", "stance", "score", "evidence"],
+    "article_sources": ["url", "publisher", "title", "date", "similarity", "found_at"],
+    "articles_list": ["article_id", "date", "title", "publisher", "lang", "url", "file", "hits", "signals",
+        "platforms"],
+    "compare_coverage": ["metric", "metric_label", "family", "platform_values", "rival_values"],
+    "compare_events": ["date", "platform_id", "platform", "category", "title", "description", "source_publisher",
+        "source_url"],
+    "compare_metrics": ["metric", "metric_label", "family", "research_firm", "headline", "platform_id", "platform",
+        "platform_zh", "period", "period_kind", "period_start", "period_end", "value", "unit", "source_publisher",
+        "source_title", "source_url", "source_date", "confidence", "note"],
+    "compare_signals": ["platform_id", "platform", "signal", "articles", "platform_articles", "share", "hits",
+        "positive", "negative", "neutral"],
+    "corpus_freshness": ["articles", "newest_article", "last_fetched", "last_feed_run", "feed_runs"],
+    "coverage": ["platform_id", "platform", "year", "n_metrics", "n_values", "metrics"],
+    "digest_articles": ["added_on", "date", "title", "publisher", "url", "lang", "article_id", "platforms", "signals"],
+    "digest_metrics": ["platform_id", "platform", "metric", "label", "period", "period_end", "value", "unit",
+        "source_publisher", "source_date", "source_url", "confidence"],
+    "digest_signal_shift": ["platform_id", "platform", "signal", "cur_articles", "cur_total", "prev_articles",
+        "prev_total", "cur_share", "prev_share", "prev_from", "prev_to"],
+    "events": ["date", "platform_id", "platform", "category", "title", "description", "source_publisher", "source_url"],
+    "feed_runs": ["run_at", "feed", "feed_url", "items_seen", "added", "skipped_duplicate", "skipped_off_topic",
+        "errors", "error_detail"],
+    "hit_corrections": ["corrected_at", "who", "action", "stance", "reason", "applied", "hits", "platform_id",
+        "platform", "signal", "article_id", "sentence_idx", "title", "publisher", "date", "url"],
+    "impact_periods": ["platform_id", "platform", "metric", "metric_label", "period", "period_kind", "period_start",
+        "period_end", "value", "unit", "source_publisher", "source_url", "confidence", "signal", "signal_articles",
+        "platform_articles", "share"],
+    "latest_values": ["platform_id", "platform", "platform_zh", "metric", "metric_label", "family", "period",
+        "period_kind", "period_start", "period_end", "value", "unit", "prev_value", "prev_period", "yoy_value",
+        "yoy_period", "source_publisher", "source_title", "source_url", "source_date", "confidence"],
+    "metric_catalogue": ["metric", "label", "family", "research_firm", "unit", "headline", "description", "n_values",
+        "n_platforms", "first_period", "last_period"],
+    "metric_series": ["platform_id", "platform", "platform_zh", "metric", "metric_label", "research_firm", "period",
+        "period_kind", "period_start", "period_end", "value", "unit", "prev_period", "prev_value", "change",
+        "yoy_period", "yoy_value", "yoy_change", "source_publisher", "source_title", "source_url", "source_date",
+        "confidence", "note"],
+    "platforms": ["platform_id", "name", "short_name", "name_zh", "operator", "parent_group", "launched", "kind",
+        "notes"],
+    "search_sentences": ["score", "date", "platform_id", "platform", "signal", "stance", "n_hits", "sentence",
+        "sentence_idx", "is_title", "title", "publisher", "url", "article_id", "file", "lang", "min_score"],
+    "signal_evidence": ["date", "platform_id", "platform", "signal", "stance", "rival", "score", "evidence", "title",
+        "publisher", "url", "article_id", "sentence_idx", "lang"],
+    "signal_heatmap": ["platform_id", "platform", "platform_zh", "signal", "articles", "platform_articles", "share",
+        "hits", "positive", "negative", "neutral", "net_stance"],
+    "signal_trend": ["month", "platform_id", "platform", "signal", "articles", "hits", "positive", "negative",
+        "neutral"],
+    "threat_evidence": ["date", "platform_id", "platform", "rival", "signal", "stance", "score", "evidence", "title",
+        "publisher", "url", "article_id", "sentence_idx", "lang"],
+    "threat_matrix": ["platform_id", "platform", "platform_zh", "rival_id", "rival", "articles", "platform_articles",
+        "share", "hits", "first_date", "last_date"],
+    "threat_trend": ["month", "platform_id", "platform", "rival_id", "rival", "articles", "hits"],
+}
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +120,8 @@ def test_query_runs_on_fixture_store(con, name):
     if "article_id" in q.params:
         params["article_id"] = con.execute("select min(article_id) from articles").fetchone()[0]
     df = queries.run(con, name, params)
-    assert len(df.columns) > 0
+    assert name in EXPECTED_COLUMNS, f"add {name}'s columns to EXPECTED_COLUMNS"
+    assert list(df.columns) == EXPECTED_COLUMNS[name]
 
 
 def test_metric_series_returns_only_chosen_platforms_with_sources(con):

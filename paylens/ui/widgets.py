@@ -15,8 +15,6 @@ from paylens.errors import PaylensError
 from paylens.exports import MIME, deferred, to_xlsx_bytes
 from paylens.ui.filters import Filters
 
-SOURCE_COLUMNS = {"source_url": "url", "url": "url"}
-
 
 def file_name(stem: str, f: Filters, extra: str = "", ext: str = "csv") -> str:
     """`paylens_metric_series_alipay-jd_pay_2019-01-01_2025-12-31.csv`: the filters in the name."""

@@ -24,7 +24,7 @@ from paylens.url_state import DEFAULT_COMPETITORS
 PAGES = {
     "pages/overview.py": 1,
     "pages/metrics.py": 1,
-    "pages/signals.py": 2,
+    "pages/signals.py": 4,  # heatmap, trend, threat matrix, threat trend
     "pages/articles.py": 0,
     "pages/compare.py": 3,
     "pages/impact.py": 1,
@@ -69,8 +69,8 @@ def _problems(at: AppTest) -> list[str]:
 def test_page_renders_charts_and_downloads(app, page, charts):
     at = app(page)
     assert _problems(at) == []
-    assert len(at.get("plotly_chart")) >= charts
-    assert len(at.get("download_button")) >= 1
+    assert len(at.get("plotly_chart")) == charts
+    assert len(at.get("download_button")) >= (3 * charts or 1)  # CSV, Excel and Parquet for every chart
 
 
 def test_url_restores_competitors_and_dates(app):
