@@ -12,7 +12,7 @@ HOST    := 127.0.0.1
 endif
 DATA_FILES := $(shell find data -path data/build -prune -o -type f -print 2>/dev/null)
 # The code that turns data/ into the store: a change to the schema, aggregates or extractor rebuilds it too.
-BUILD_CODE := $(wildcard paylens/store/*.py paylens/store/*.sql paylens/signals/*.py)
+BUILD_CODE := $(wildcard paylens/store/*.py paylens/store/*.sql paylens/signals/*.py paylens/search/*.py paylens/search/*.sql)
 
 .PHONY: run test build lint bench browser-deps clean
 
