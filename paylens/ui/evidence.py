@@ -35,6 +35,18 @@ def card_meta(row: pd.Series) -> str:
     return " ".join(parts) + (" · " + " · ".join(source) if source else "")
 
 
+def why(row: pd.Series) -> str:
+    """Why the hit went to its platform (the name found in the sentence, or the article's subject)."""
+    from paylens.config import settings
+    from paylens.signals.attribution import attribution
+    from paylens.ui.store import lexicon
+
+    pid = row.get("platform_id")
+    if not isinstance(pid, str) or not pid:
+        return ""
+    return attribution(str(row["evidence"]), pid, lexicon(str(settings().data_dir / "lexicon")))
+
+
 def evidence_cards(df: pd.DataFrame, key: str = "evidence", correctable: bool = False) -> None:
     """One bordered card per sentence, PER_PAGE to a page (a pager appears when there are more).
 
@@ -52,6 +64,9 @@ def evidence_cards(df: pd.DataFrame, key: str = "evidence", correctable: bool = 
         with st.container(border=True, key=f"{key}_card_{i}"):  # the key marks cards for tests and styling
             st.markdown(escape_markdown(str(row["evidence"])))
             st.markdown(card_meta(row))
+            reason = why(row)
+            if reason:
+                st.caption(escape_markdown(f"Why {row['platform']}: {reason}"))
             if correctable:
                 from paylens.ui.corrections import correct_popover
 

@@ -63,3 +63,11 @@ def chart_rows(name: str, view: Mapping[str, object]) -> pd.DataFrame:
     from paylens.snapshot import chart_frame
 
     return chart_frame(run, name, view)
+
+
+@st.cache_resource(show_spinner=False)
+def lexicon(lexicon_dir: str):
+    """The lexicon, loaded once per folder (for attribution reasons beside evidence)."""
+    from paylens.signals.lexicon import load_lexicon
+
+    return load_lexicon(Path(lexicon_dir))

@@ -97,6 +97,7 @@ def test_clicking_a_heatmap_cell_shows_that_cells_sentences(app):
         [signal, platform])[0][0]
     assert " ".join(sentence.split())[:60] in " ".join(card_text.split())
     assert signal not in card_text, "cards show signal names, not ids"
+    assert f"Why {names[platform]}:" in card_text, "each card says why the hit went to its platform"
     app.screenshot("workflow-heatmap-click")
 
 

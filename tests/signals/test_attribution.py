@@ -1,0 +1,30 @@
+"""paylens.signals.attribution: the reason shown beside each hit names what in the sentence decided it."""
+
+from __future__ import annotations
+
+import pytest
+
+from paylens.config import PROJECT_ROOT
+from paylens.signals.attribution import attribution
+from paylens.signals.lexicon import load_lexicon
+
+
+@pytest.fixture(scope="module")
+def lex():
+    return load_lexicon(PROJECT_ROOT / "data" / "lexicon")
+
+
+@pytest.mark.parametrize(("sentence", "platform", "reason"), [
+    ("Alipay keeps pushing tap-to-pay subsidies.", "alipay", 'named as "Alipay"'),
+    ("微信支付正在抢走支付宝的线下商户", "alipay", 'named as "支付宝"'),
+    ("支付寶的碰一下", "alipay", 'named as "支付宝"'),  # traditional characters are folded first
+    ("The move worried the incumbents.", "alipay", "not named in this sentence"),
+])
+def test_reasons(lex, sentence, platform, reason):
+    assert attribution(sentence, platform, lex).startswith(reason)
+
+
+def test_a_product_is_credited_to_its_parent(lex):
+    child, parent = next(iter(lex.parents.items()))
+    alias = next(t.text for t in lex.aliases if t.label == child)
+    assert attribution(f"用户开始使用{alias}。", parent, lex) == f'through its product "{alias}"'
