@@ -8,7 +8,7 @@ from paylens.charts.tables import one_side_table, readable_hits
 from paylens.ui.evidence import evidence_cards
 from paylens.ui.filters import initial, notice, platform_names, sync_url, url_choice
 from paylens.ui.frame import page_filters
-from paylens.ui.store import chart_rows
+from paylens.ui.store import chart_rows, figure
 from paylens.ui.widgets import chart, download_csv, empty_state, sources
 from paylens.url_state import compare_pair
 
@@ -35,7 +35,7 @@ for side, col in ((a, "platform_values"), (b, "rival_values")):
     if cover.empty or cover[col].sum() == 0:
         empty_state(f"{side} has no metric values in this date range, so there is nothing to set side by side.")
 shared = chart_rows("compare_metrics", view)
-chart(shared_metrics_figure(shared, f"{a} vs {b}: same series, same research firm"), "compare_metrics")
+chart(figure(shared_metrics_figure, shared, f"{a} vs {b}: same series, same research firm"), "compare_metrics")
 download_csv(shared, "compare_metrics", f, f"{platform}-vs-{rival}", key="dl_cmp_metrics")
 only = one_side_table(cover, a, b)
 if not only.empty:
@@ -48,7 +48,7 @@ profile = chart_rows("compare_signals", view)
 for side, pid in ((a, platform), (b, rival)):
     if pid not in set(profile["platform_id"]):
         empty_state(f"No article in the corpus shows a signal for {side} in these dates.")
-chart(profile_figure(profile, f"Share of each platform's articles showing a signal, by stance ({a} first)"),
+chart(figure(profile_figure, profile, f"Share of each platform's articles showing a signal, by stance ({a} first)"),
       "compare_profile")
 st.caption("Shares of each platform's own articles (n in the legend), so a platform covered by 48 articles and one "
            "covered by 6 compare fairly. " + STANCE_CAVEAT)
@@ -66,7 +66,7 @@ for mover, target in ((rival, platform), (platform, rival)):
 
 st.subheader("Shared timeline")
 events = chart_rows("compare_events", view)
-chart(timeline_figure(events, f"Events: {a}, {b} and market-wide"), "compare_events")
+chart(figure(timeline_figure, events, f"Events: {a}, {b} and market-wide"), "compare_events")
 download_csv(events, "compare_events", f, f"{platform}-vs-{rival}", key="dl_cmp_events")
 sources(events, "compare_event_sources")
 sync_url(f, {"platform": platform, "rival": rival})

@@ -10,7 +10,7 @@ from paylens.charts.tables import metric_option_label, metric_rows_table, pivot_
 from paylens.freshness import series_ages
 from paylens.ui.filters import platform_names, sync_url, url_choice, url_multichoice
 from paylens.ui.frame import page_filters
-from paylens.ui.store import chart_rows, run
+from paylens.ui.store import chart_rows, figure, run
 from paylens.ui.widgets import chart, download_csv, empty_state, events_for, sources
 from paylens.url_state import DEFAULT_VIEW
 
@@ -41,7 +41,7 @@ st.caption(f"{info['description']} Unit: {info['unit']}. {info['n_values']} valu
 view = {**f.url_params(), "metric": metric, "with": ",".join(extra)}
 series = chart_rows("metric_series", view)
 title = info["label"] if not extra else f"{info['family']}: {len(extra) + 1} series"
-chart(metric_figure(series, events_for(f), title), "metric_chart")
+chart(figure(metric_figure, series, events_for(f), title), "metric_chart")
 if series["research_firm"].isna().any():
     st.caption("Points come from different publishers, so they are not joined into a line.")
 missing = [names[p] for p in f.competitors if p not in set(series["platform_id"])]

@@ -10,7 +10,7 @@ from paylens.ui.digest import what_changed
 from paylens.ui.filters import sync_url, url_choice
 from paylens.ui.frame import page_filters
 from paylens.ui.intake import freshness
-from paylens.ui.store import chart_rows, run
+from paylens.ui.store import chart_rows, figure, run
 from paylens.ui.widgets import chart, download_csv, empty_state, sources
 
 f = page_filters()
@@ -49,7 +49,7 @@ st.subheader("Coverage: which platform has data in which year")
 families = ["", *sorted(run("metric_catalogue", f.params())["family"].unique())]
 family = url_choice("Metric family", "family", families, "", format_func=lambda v: v or "All families")
 coverage = chart_rows("coverage", {**view, "family": family})
-chart(coverage_figure(coverage, "Distinct metrics per platform and year (blank = no data)"), "coverage")
+chart(figure(coverage_figure, coverage, "Distinct metrics per platform and year (blank = no data)"), "coverage")
 st.caption("Hover a cell for the metrics behind it. Blank cells are real gaps: nothing is filled in.")
 download_csv(coverage, "coverage", f, family)
 sources(latest, "latest_sources")

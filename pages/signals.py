@@ -10,7 +10,7 @@ from paylens.ui.filters import platform_names, set_choice, sync_url, url_choice
 from paylens.ui.frame import page_filters
 from paylens.ui.intake import freshness
 from paylens.ui.search import search_box
-from paylens.ui.store import chart_rows
+from paylens.ui.store import chart_rows, figure
 from paylens.ui.threats import threats_section
 from paylens.ui.widgets import clicked_cell, download_csv, empty_state, events_for, sources
 from paylens.url_state import DEFAULT_VIEW
@@ -32,7 +32,7 @@ if cell and cell != st.session_state.get("_last_cell"):
 mode = url_choice("Colour by", "mode", list(MODES), DEFAULT_VIEW["mode"], format_func=MODES.get)
 view = {**f.url_params(), "mode": mode}
 heat = chart_rows("signal_heatmap", view)
-st.plotly_chart(heatmap_figure(heat, mode, f"{MODES[mode]} per platform and signal"), width="stretch",
+st.plotly_chart(figure(heatmap_figure, heat, mode, f"{MODES[mode]} per platform and signal"), width="stretch",
                 key="heatmap", on_select="rerun", selection_mode="points", config={"displaylogo": False})
 if mode == "net":
     st.caption(NET_STANCE_NOTE + " Pale cells rest on fewer than 10 articles.")
@@ -47,7 +47,7 @@ view.update(signal=signal, focus=platform or "")
 
 st.subheader(f"{signal_label(signal)} over time")
 trend = chart_rows("signal_trend", view)
-st.plotly_chart(trend_figure(trend, events_for(f), "Articles per {period} showing the signal"), width="stretch",
+st.plotly_chart(figure(trend_figure, trend, events_for(f), "Articles per {period} showing the signal"), width="stretch",
                 key="trend", config={"displaylogo": False})
 download_csv(trend, "signal_trend", f, signal, key="dl_trend")
 

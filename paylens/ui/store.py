@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+import weakref
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -31,6 +33,18 @@ def _cached(name: str, items: tuple, build: str, path: str) -> pd.DataFrame:
     return queries.run(con, name, dict(items))
 
 
+# Queries whose results run to tens of MB at scale (compare_metrics: 66,676 rows, 28 MB at 10M metric rows;
+# articles_list: 70,707 rows): a cache of their own with few entries, so 512 of them never pile up in memory.
+LARGE = frozenset({"compare_metrics", "articles_list"})
+
+
+@st.cache_data(show_spinner=False, max_entries=24, ttl=6 * 3600)
+def _cached_large(name: str, items: tuple, build: str, path: str) -> pd.DataFrame:
+    """`_cached` for the LARGE queries."""
+    con, _ = handle(path).current()
+    return queries.run(con, name, dict(items))
+
+
 def _key(value: object) -> object:
     return tuple(value) if isinstance(value, list) else value
 
@@ -41,7 +55,58 @@ def run(name: str, params: Mapping[str, object] | None = None) -> pd.DataFrame:
     _, build = handle(path).current()
     bound = queries.bind(queries.get(name), params)
     items = tuple(sorted((k, _key(v)) for k, v in bound.items()))
-    return _cached(name, items, build, path)
+    frame = (_cached_large if name in LARGE else _cached)(name, items, build, path)
+    _remember(frame, (name, items, build, path))
+    return frame
+
+
+# Which query (name, bound parameters, build id) a frame handed out by `run` holds, by the frame's identity:
+# a figure built from such frames is a pure function of those keys, so equal keys can share one figure.
+_FRAMES: dict[int, tuple[weakref.ref, tuple]] = {}
+_FRAMES_LOCK = threading.Lock()
+
+
+def _remember(frame: pd.DataFrame, key: tuple) -> None:
+    ident = id(frame)
+
+    def forget(ref: weakref.ref, ident: int = ident) -> None:
+        with _FRAMES_LOCK:
+            if _FRAMES.get(ident, (None,))[0] is ref:
+                del _FRAMES[ident]
+
+    with _FRAMES_LOCK:
+        _FRAMES[ident] = (weakref.ref(frame, forget), key)
+
+
+def frame_key(frame: object) -> tuple | None:
+    """The query key of a frame exactly as `run`/`chart_rows` returned it (None for any other frame)."""
+    entry = _FRAMES.get(id(frame))
+    return entry[1] if entry is not None and entry[0]() is frame else None
+
+
+@st.cache_resource(show_spinner=False, max_entries=64, ttl=6 * 3600)
+def _figure(builder: str, key: tuple, _build: Callable, _args: tuple, _kwargs: dict):
+    """A built figure, shared by every session while its inputs' keys are equal (never mutated afterwards:
+    st.plotly_chart serialises a copy)."""
+    return _build(*_args, **_kwargs)
+
+
+def figure(build: Callable, *args, **kwargs):
+    """`build(*args, **kwargs)`, reused for equal inputs: DataFrames count by the query they came from (name,
+    bound parameters, build id), everything else by value. A frame not straight from `run`/`chart_rows` (sliced,
+    joined, edited) or an argument of another type means no reuse: the figure is simply built."""
+    key = []
+    for name, item in [*enumerate(args), *sorted(kwargs.items())]:
+        if isinstance(item, pd.DataFrame):
+            known = frame_key(item)
+            if known is None:
+                return build(*args, **kwargs)
+            key.append((name, "frame", known))
+        elif item is None or isinstance(item, str | int | float | bool):
+            key.append((name, type(item).__name__, item))
+        else:
+            return build(*args, **kwargs)
+    return _figure(f"{build.__module__}.{build.__qualname__}", tuple(key), build, args, kwargs)
 
 
 def current_build_id() -> str:
@@ -62,7 +127,17 @@ def chart_rows(name: str, view: Mapping[str, object]) -> pd.DataFrame:
     """The rows behind one chart for a view, through the snapshot's own translation (so page and zip agree)."""
     from paylens.snapshot import chart_frame
 
-    return chart_frame(run, name, view)
+    keys: list[tuple | None] = []
+
+    def recorded(query: str, params: Mapping[str, object] | None = None) -> pd.DataFrame:
+        frame = run(query, params)
+        keys.append(frame_key(frame))
+        return frame
+
+    frame = chart_frame(recorded, name, view)
+    if None not in keys:  # a frame of several queries (a metric with `with=` series) is keyed by all of them
+        _remember(frame, ("rows", name, tuple(keys)))
+    return frame
 
 
 @st.cache_resource(show_spinner=False)

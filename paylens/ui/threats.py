@@ -8,7 +8,7 @@ from paylens.charts.tables import readable_hits
 from paylens.charts.threats import UNNAMED, cell_id, parse_cell, threat_figure, threat_trend_figure
 from paylens.ui.evidence import evidence_cards
 from paylens.ui.filters import Filters, platform_names, set_choice, url_choice
-from paylens.ui.store import run
+from paylens.ui.store import figure, run
 from paylens.ui.widgets import chart_selection, download_csv, empty_state, sources
 
 EVIDENCE_LIMIT = 500  # like the Signals evidence: the newest 500 sentences of a cell
@@ -35,7 +35,7 @@ def threats_section(f: Filters, key: str = "threats") -> dict[str, str]:
         if value in cells and value != st.session_state.get(f"_{key}_last"):
             st.session_state[f"_{key}_last"] = value
             set_choice("threat", value)
-    st.plotly_chart(threat_figure(matrix, "Share of the threatened platform's articles"), width="stretch",
+    st.plotly_chart(figure(threat_figure, matrix, "Share of the threatened platform's articles"), width="stretch",
                     key=f"{key}_chart", on_select="rerun", selection_mode="points", config={"displaylogo": False})
     download_csv(matrix, "threat_matrix", f, key=f"dl_{key}_matrix")
     if matrix.empty:
@@ -53,8 +53,9 @@ def threats_section(f: Filters, key: str = "threats") -> dict[str, str]:
                         format_func=label) or cells[0]
     platform, rival = parse_cell(choice) or ("", "")
     trend = run("threat_trend", {**f.params(), "platform": platform})
-    st.plotly_chart(threat_trend_figure(trend, f"Who threatens {names.get(platform, platform)}, per {{period}}"),
-                    width="stretch", key=f"{key}_trend", config={"displaylogo": False})
+    title = f"Who threatens {names.get(platform, platform)}, per {{period}}"
+    st.plotly_chart(figure(threat_trend_figure, trend, title), width="stretch", key=f"{key}_trend",
+                    config={"displaylogo": False})
     download_csv(trend, "threat_trend", f, platform, key=f"dl_{key}_trend")
     params = {**f.params(), "platform": platform, "rival": rival, "limit": EVIDENCE_LIMIT}
     evidence = run("threat_evidence", params)
