@@ -27,14 +27,15 @@ def add_event_markers(fig: go.Figure, events: pd.DataFrame | None) -> go.Figure:
     """Draw events in a lane below the plot with title, date, platform and source on hover."""
     if events is None or events.empty:
         return fig
+    traces = []
     for category, ev in events.sort_values("date").groupby("category", sort=True):
         custom = list(zip(
             ev["title"].map(lambda t: wrap(str(t), 60)), ev["date"].astype(str).str[:10], ev["category"],
             ev["platform"].map(esc), ev["source_publisher"].fillna("").map(esc), strict=True,
         ))
         # One trace per category so the legend says what each marker shape means.
-        fig.add_trace(go.Scatter(
-            x=pd.to_datetime(ev["date"]), y=[0] * len(ev), mode="markers", yaxis=LANE,
+        traces.append(dict(
+            type="scatter", x=pd.to_datetime(ev["date"]), y=[0] * len(ev), mode="markers", yaxis=LANE,
             name=f"event: {category.replace('_', ' ')}", legendgroup="events",
             marker={"symbol": CATEGORY_SYMBOLS.get(category, "circle"), "size": 10, "opacity": 0.8,
                     "color": "rgba(250,140,22,0.85)", "line": {"width": 1, "color": "#ad4e00"}},
@@ -42,6 +43,7 @@ def add_event_markers(fig: go.Figure, events: pd.DataFrame | None) -> go.Figure:
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]} · %{customdata[2]} · "
                           "%{customdata[3]}<br>Source: %{customdata[4]}<extra>event</extra>",
         ))
+    fig.add_traces(traces)  # one validation pass, not one per category
     fig.update_layout(
         yaxis={"domain": [0.12, 1.0]},
         xaxis={"anchor": "free", "position": 0.0},

@@ -168,6 +168,9 @@ def metric_figure(df: pd.DataFrame, events: pd.DataFrame | None = None, title: s
     fig = make_subplots(rows=len(units), cols=1, shared_xaxes=True, vertical_spacing=0.08,
                         subplot_titles=[axis_title(u) for u in units] if len(units) > 1 else None)
     legend: set[str] = set()
+    traces: list[dict] = []
+    rows: list[int] = []
+    metrics_order = list(dict.fromkeys(df["metric"]))
     for row, unit in enumerate(units, start=1):
         part = df[df["unit"] == unit]
         for (metric, pid, kind), series in part.groupby(["metric", "platform_id", "period_kind"], sort=False):
@@ -179,20 +182,24 @@ def metric_figure(df: pd.DataFrame, events: pd.DataFrame | None = None, title: s
                                    several_metrics, several_kinds))
             line_dash = KIND_DASH.get(kind, "solid") if several_kinds or several_metrics else dash(pid)
             if several_metrics:
-                line_dash = ("solid", "dash", "dot", "dashdot")[list(dict.fromkeys(df["metric"])).index(metric) % 4]
+                line_dash = ("solid", "dash", "dot", "dashdot")[metrics_order.index(metric) % 4]
             group = f"{pid}|{metric}|{kind}" if several_metrics or several_kinds else pid
             props = series_props(series, joined, showlegend=False)
-            del props["type"]
             props.update(name=name, legendgroup=group)
             props["line"] = {**props["line"], "dash": line_dash}
-            fig.add_trace(go.Scatter(**props), row=row, col=1)
+            traces.append(props)
+            rows.append(row)
             if group not in legend:
                 # Legend entry of its own: the data trace's first marker shape would read as its confidence.
                 legend.add(group)
-                fig.add_trace(go.Scatter(x=[None], y=[None], name=name, legendgroup=group,
-                                         mode="lines+markers" if joined else "markers",
-                                         line={"color": colour(pid), "dash": line_dash},
-                                         marker={"color": colour(pid), "symbol": "circle"}), row=1, col=1)
+                traces.append({"type": "scatter", "x": [None], "y": [None], "name": name, "legendgroup": group,
+                               "mode": "lines+markers" if joined else "markers",
+                               "line": {"color": colour(pid), "dash": line_dash},
+                               "marker": {"color": colour(pid), "symbol": "circle"}})
+                rows.append(1)
+    # one validation pass for every trace (add_trace per trace re-validates the figure's data each time)
+    fig.add_traces(traces, rows=rows, cols=[1] * len(rows))
+    for row, unit in enumerate(units, start=1):
         fig.update_yaxes(title_text=axis_title(unit), row=row, col=1, rangemode="tozero")
     fig.update_xaxes(**date_axis(df["period_end"]))
     if len(units) == 1:
