@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import shutil
 from pathlib import Path
 
@@ -13,42 +11,17 @@ from paylens.config import PROJECT_ROOT, settings
 from paylens.store.build import build
 
 DATA = PROJECT_ROOT / "data"
-# A few metrics that exercise every code path: two firms' share series, a multi-unit metric, users.
-FIXTURE_METRICS = (
-    "market_share_third_party_mobile_payment_analysys",
-    "market_share_third_party_mobile_payment_iresearch",
-    "ant_group_net_profit_estimate",
-    "monthly_active_users",
-    "tencent_fintech_business_services_revenue",
-)
-FIXTURE_ARTICLES = 4
-
-
-def _subset_csv(src: Path, dst: Path, keep) -> int:
-    text = src.read_text(encoding="utf-8")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    rows = [r for r in reader if keep(r)]
-    with dst.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=reader.fieldnames, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return len(rows)
+# A frozen cut of data/ (see tests/fixture_data/README.md): editing data/ never changes test results.
+FIXTURE = Path(__file__).parent / "fixture_data"
 
 
 def make_fixture_data(target: Path) -> Path:
-    """Write a small but real data folder (subset of data/) into target."""
+    """Write the small fixture data folder (tests/fixture_data + the live lexicon) into target."""
     target.mkdir(parents=True, exist_ok=True)
-    shutil.copy(DATA / "platforms.csv", target / "platforms.csv")
-    _subset_csv(DATA / "metrics.csv", target / "metrics.csv", lambda r: r["metric"] in FIXTURE_METRICS)
-    _subset_csv(DATA / "events.csv", target / "events.csv",
-                lambda r: r["platform_id"] in ("alipay", "wechat_pay", "jd_pay", "market"))
+    for name in ("platforms.csv", "metrics.csv", "events.csv"):
+        shutil.copy(FIXTURE / name, target / name)
+    shutil.copytree(FIXTURE / "articles", target / "articles")
     shutil.copytree(DATA / "lexicon", target / "lexicon")
-    (target / "articles").mkdir()
-    articles = sorted((DATA / "articles").glob("*.txt"))
-    picked = [a for a in articles if "traffic-anxiety" in a.name] + [
-        a for a in articles if "traffic-anxiety" not in a.name][: FIXTURE_ARTICLES - 1]
-    for art in picked:
-        shutil.copy(art, target / "articles" / art.name)
     return target
 
 
