@@ -40,6 +40,10 @@ def change_text(value: float, prev_value: float | None, prev_period: str | None,
     return f"{amount} vs {prev_period}"
 
 
+def _changes(df: pd.DataFrame, value: str, period: str) -> list[str]:
+    return [change_text(*r) for r in zip(df["value"], df[value], df[period], df["unit"], strict=True)]
+
+
 def metric_rows_table(df: pd.DataFrame) -> pd.DataFrame:
     """The charted rows of one metric, readable, with the change against real adjacent periods and links."""
     if df.empty:
@@ -49,10 +53,9 @@ def metric_rows_table(df: pd.DataFrame) -> pd.DataFrame:
         "Platform": df["platform"].str.split(" (", regex=False).str[0],
         "Period": df["period"],
         "Value": [format_value(v, u) for v, u in zip(df["value"], df["unit"], strict=True)],
-        "Change": ([change_text(r.value, r.prev_value, r.prev_period, r.unit) for r in df.itertuples()]
-                   if has_changes else ""),
-        "vs a year earlier": ([change_text(r.value, r.yoy_value, r.yoy_period, r.unit) for r in df.itertuples()]
-                              if has_changes else ""),
+        # zip over the four columns it reads (itertuples builds a tuple of all ~30 columns per row)
+        "Change": (_changes(df, "prev_value", "prev_period") if has_changes else ""),
+        "vs a year earlier": (_changes(df, "yoy_value", "yoy_period") if has_changes else ""),
         "Publisher": df["source_publisher"],
         "Source date": df["source_date"],
         "Confidence": df["confidence"],

@@ -234,7 +234,9 @@ async def drive(base: str, pid: int, names: dict[str, str], sessions: int, secon
         "client_mb_received": round(tally.bytes_in / 2**20, 1),
         "errors": len(tally.errors), "error_samples": sorted(set(tally.errors))[:8],
         "server_rss_mb": {"before": rss_before, "sessions_open": rss_open, "peak_sampled": max(samples, default=0),
-                          "end": now_rss, "vm_hwm": hwm},
+                          "end": now_rss, "vm_hwm": hwm,
+                          # one sample every 30 s from the start: a soak shows whether memory levels off
+                          "every_30s": samples[::30]},
     }
 
 
