@@ -191,10 +191,9 @@ def _text(value: str) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def _check(rec: dict[str, str], platforms: set[str], name: str, line: int) -> tuple[MetricRow | None, list[str]]:
-    """Validate one record; return the row (or None) and its problems."""
+def _check_texts(rec: dict[str, str], platforms: set[str], at: str) -> list[str]:
+    """Known platform, required cells present, no cell a spreadsheet would run as a formula."""
     errs: list[str] = []
-    at = f"{name}:{line}:"
     pid = rec["platform_id"].strip()
     if pid not in platforms:
         errs.append(f"{at} unknown platform_id {pid!r}")
@@ -206,6 +205,11 @@ def _check(rec: dict[str, str], platforms: set[str], name: str, line: int) -> tu
         if rec[field].strip().startswith(FORMULA_PREFIXES):
             errs.append(f"{at} {field} starts with {rec[field].strip()[:1]!r}, "
                         "which a spreadsheet would run as a formula")
+    return errs
+
+
+def _check_period(rec: dict[str, str], at: str, errs: list[str]) -> tuple[date | None, date | None]:
+    """period_start and period_end as dates, in order (None where a problem was recorded)."""
     start = _iso_date(rec["period_start"].strip())
     end = _iso_date(rec["period_end"].strip())
     if start is None:
@@ -214,21 +218,27 @@ def _check(rec: dict[str, str], platforms: set[str], name: str, line: int) -> tu
         errs.append(f"{at} period_end {rec['period_end']!r} is not a date (YYYY-MM-DD)")
     if start and end and start > end:
         errs.append(f"{at} period_start {start} is after period_end {end}")
-    value: float | None = None
-    raw = rec["value"].strip()
-    if _NUMBER.fullmatch(raw):
-        value = float(raw)
-    else:
+    return start, end
+
+
+def _check_value(raw: str, unit: str, at: str, errs: list[str]) -> float | None:
+    """The value as a finite number its unit allows (None where a problem was recorded)."""
+    if not _NUMBER.fullmatch(raw):
         errs.append(f"{at} value {raw!r} is not a number")
-    unit = _text(rec["unit"])
-    if value is not None:
-        if not math.isfinite(value) or abs(value) > 1e15:
-            errs.append(f"{at} value {raw!r} is not a finite number of sensible size")
-            value = None
-        elif unit == "percent" and not 0 <= value <= 100:
-            errs.append(f"{at} percent value {value:g} is outside 0..100")
-        elif value < 0 and unit not in SIGNED_UNITS:
-            errs.append(f"{at} value {value:g} is negative; {unit or 'this unit'} cannot be negative")
+        return None
+    value = float(raw)
+    if not math.isfinite(value) or abs(value) > 1e15:
+        errs.append(f"{at} value {raw!r} is not a finite number of sensible size")
+        return None
+    if unit == "percent" and not 0 <= value <= 100:
+        errs.append(f"{at} percent value {value:g} is outside 0..100")
+    elif value < 0 and unit not in SIGNED_UNITS:
+        errs.append(f"{at} value {value:g} is negative; {unit or 'this unit'} cannot be negative")
+    return value
+
+
+def _check_source(rec: dict[str, str], at: str, errs: list[str]) -> None:
+    """Confidence from the allowed set, an http(s) source URL, a source date of a known shape."""
     conf = rec["confidence"].strip()
     if conf not in CONFIDENCE:
         errs.append(f"{at} confidence {conf!r} is not one of {', '.join(sorted(CONFIDENCE))}")
@@ -238,8 +248,19 @@ def _check(rec: dict[str, str], platforms: set[str], name: str, line: int) -> tu
         errs.append(f"{at} source_url {url!r} must be an http(s) URL")
     if not _source_date_ok(rec["source_date"].strip()):
         errs.append(f"{at} source_date {rec['source_date']!r} must be empty, YYYY, YYYY-MM or YYYY-MM-DD")
+
+
+def _check(rec: dict[str, str], platforms: set[str], name: str, line: int) -> tuple[MetricRow | None, list[str]]:
+    """Validate one record (texts, period, value, source, in that order); return the row (or None) and problems."""
+    at = f"{name}:{line}:"
+    errs = _check_texts(rec, platforms, at)
+    start, end = _check_period(rec, at, errs)
+    unit = _text(rec["unit"])
+    value = _check_value(rec["value"].strip(), unit, at, errs)
+    _check_source(rec, at, errs)
     if errs or value is None or start is None or end is None:
         return None, errs
+    pid, url, conf = rec["platform_id"].strip(), rec["source_url"].strip(), rec["confidence"].strip()
     return MetricRow(
         platform_id=pid, metric=_text(rec["metric"]), period=_text(rec["period"]),
         period_start=start, period_end=end, value=value, unit=unit,
