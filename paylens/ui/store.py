@@ -34,11 +34,11 @@ def _cached(name: str, items: tuple, build: str, path: str) -> pd.DataFrame:
 
 
 # Queries whose results run to tens of MB at scale (compare_metrics: 66,676 rows, 28 MB at 10M metric rows;
-# articles_list: 70,707 rows): a cache of their own with few entries, so 512 of them never pile up in memory.
+# articles_list: 70,707 rows): a cache of their own with 8 entries (~230 MB at most), not 512 of them.
 LARGE = frozenset({"compare_metrics", "articles_list"})
 
 
-@st.cache_data(show_spinner=False, max_entries=24, ttl=6 * 3600)
+@st.cache_data(show_spinner=False, max_entries=8, ttl=6 * 3600)
 def _cached_large(name: str, items: tuple, build: str, path: str) -> pd.DataFrame:
     """`_cached` for the LARGE queries."""
     con, _ = handle(path).current()
@@ -84,7 +84,7 @@ def frame_key(frame: object) -> tuple | None:
     return entry[1] if entry is not None and entry[0]() is frame else None
 
 
-@st.cache_resource(show_spinner=False, max_entries=64, ttl=6 * 3600)
+@st.cache_resource(show_spinner=False, max_entries=32, ttl=6 * 3600)
 def _figure(builder: str, key: tuple, _build: Callable, _args: tuple, _kwargs: dict):
     """A built figure, shared by every session while its inputs' keys are equal (never mutated afterwards:
     st.plotly_chart serialises a copy)."""
