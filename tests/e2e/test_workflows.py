@@ -231,6 +231,12 @@ def test_phone_shows_every_heatmap_label(browser, e2e_server):
         ylabels = ticks.locator(".ytick text")
         xlabels = ticks.locator(".xtick text")
         assert ylabels.count() == len(heat["y"]) and xlabels.count() == len(heat["x"])
+        # Plotly lays the labels out again after its first draw (automargin): measure once they have a size
+        tab.page.wait_for_function(
+            """() => { const g = document.querySelector('.js-plotly-plot');
+                       const t = [...g.querySelectorAll('.xtick text, .ytick text')];
+                       return t.length && t.every(e => e.getBoundingClientRect().width > 0); }""", timeout=20_000)
+        tab.page.wait_for_timeout(500)
         for labels in (ylabels, xlabels):
             boxes = [b for b in labels.evaluate_all("els => els.map(e => e.getBoundingClientRect().toJSON())")]
             assert all(b["width"] > 0 for b in boxes)
