@@ -5,7 +5,7 @@ import streamlit as st
 from paylens.charts.signals import MODES, SIGNAL_LABELS, signal_label
 from paylens.charts.tables import metric_option_label
 from paylens.config import settings
-from paylens.snapshot import CHARTS, query_params
+from paylens.snapshot import CHARTS, DEFAULT_SERIES, query_params
 from paylens.ui.filters import initial, notice, platform_names, sync_url, url_choice, url_multichoice
 from paylens.ui.frame import page_filters
 from paylens.ui.snapshot import snapshot_data
@@ -55,8 +55,19 @@ if "v_rival" not in st.session_state and initial("rival") == platform:
 rival = url_choice("Compare: rival", "rival", [p for p in names if p != platform],
                    compare_pair([platform, default_rival])[1], format_func=names.get, where=right, scope="snap")
 
+s1, s2, s3 = st.columns(3)
+subject = url_choice("Story vs numbers: platform", "subject", f.competitors, f.competitors[0], format_func=names.get,
+                     where=s1, scope="snap")
+series = url_choice("Story vs numbers: series", "series", metrics,
+                    DEFAULT_SERIES if DEFAULT_SERIES in metrics else metrics[0], format_func=lambda m: labels.get(m, m),
+                    where=s2, scope="snap")
+with s3:
+    themes = url_multichoice("Story vs numbers: signals", "themes", list(SIGNAL_LABELS), format_func=signal_label,
+                             default=DEFAULT_VIEW["themes"].split(","), scope="snap")
+
 choices = {"metric": metric, "with": ",".join(extra), "family": family, "signal": signal, "focus": focus or "",
-           "mode": mode, "platform": platform, "rival": rival}
+           "mode": mode, "platform": platform, "rival": rival, "subject": subject, "series": series,
+           "themes": ",".join(themes)}
 view = {**f.url_params(), **choices}
 st.subheader("The files")
 st.dataframe({"file": [c[0] for c in CHARTS], "page": [c[1] for c in CHARTS], "query": [c[2] for c in CHARTS],
