@@ -397,37 +397,48 @@ def _negated(sentence: Sentence, matches: list[Match]) -> set[int]:
         if term.kind != "polarity" or term.label not in _NEGATING:
             continue
         if term.label == "denial":
-            for j, (start, end, other) in enumerate(matches):
-                if _is_content(other) and not _CONTRAST.search(
-                        _between(sentence, min(end, neg_start), max(start, neg_end))):
-                    negated.add(j)
+            _deny_sentence(sentence, matches, neg_start, neg_end, negated)
             continue
-        reach = NEGATION_REACH * term.weight
-        target = -1
-        themed = False
-        denied: set[str] = set()
-        for j in range(i + 1, len(matches)):
-            start, _, other = matches[j]
-            if start < neg_end or not _is_content(other):
-                continue
-            if not _in_reach(sentence, neg_end, start, reach):
-                break
-            if target < 0 or start == target:
-                target = start
-                themed = themed or other.kind == "signal"
-                negated.add(j)
-            elif themed and other.kind == "signal":
-                negated.add(j)
-            elif not themed:
-                break
-            if other.kind == "signal":
-                denied.add(other.label)
+        denied = _govern_after(sentence, matches, i, neg_end, NEGATION_REACH * term.weight, negated)
         if denied and term.text not in _PHRASE_NEGATIONS:
             for j, (start, end, other) in enumerate(matches):
                 if j not in negated and other.kind == "signal" and other.label in denied \
                         and _same_clause(sentence, min(end, neg_start), max(start, neg_end)):
                     negated.add(j)
     return negated
+
+
+def _deny_sentence(sentence: Sentence, matches: list[Match], neg_start: int, neg_end: int,
+                   negated: set[int]) -> None:
+    """A denial governs every content term of its sentence up to a contrast ("but", 但)."""
+    for j, (start, end, other) in enumerate(matches):
+        if _is_content(other) and not _CONTRAST.search(_between(sentence, min(end, neg_start), max(start, neg_end))):
+            negated.add(j)
+
+
+def _govern_after(sentence: Sentence, matches: list[Match], i: int, neg_end: int, reach: float,
+                  negated: set[int]) -> set[str]:
+    """Mark the content terms negation i governs after it; return the themes (signal ids) it denied."""
+    target = -1
+    themed = False
+    denied: set[str] = set()
+    for j in range(i + 1, len(matches)):
+        start, _, other = matches[j]
+        if start < neg_end or not _is_content(other):
+            continue
+        if not _in_reach(sentence, neg_end, start, reach):
+            break
+        if target < 0 or start == target:
+            target = start
+            themed = themed or other.kind == "signal"
+            negated.add(j)
+        elif themed and other.kind == "signal":
+            negated.add(j)
+        elif not themed:
+            break
+        if other.kind == "signal":
+            denied.add(other.label)
+    return denied
 
 
 def _same_clause(sentence: Sentence, start: int, end: int) -> bool:
