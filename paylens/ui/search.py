@@ -15,7 +15,7 @@ from paylens.digest import safe_url
 from paylens.errors import QueryFailedError
 from paylens.search.engine import MAX_QUERY_CHARS, QUERY, run_deepening
 from paylens.ui.filters import Filters, initial, platform_names, url_choice
-from paylens.ui.store import run
+from paylens.ui.store import distinct, run
 from paylens.ui.widgets import download_csv, empty_state, show_error
 
 STANCES = ("positive", "negative", "neutral")
@@ -64,7 +64,7 @@ def _filters(f: Filters, fixed: Mapping[str, str]) -> dict[str, str]:
         chosen["stance"] = url_choice("Stance", "q_stance", ["", *STANCES], "", where=cols[2],
                                       format_func=lambda s: s or "Any stance") or ""
     if "publisher" not in fixed:
-        publishers = [""] + sorted(p for p in run("articles_list", {})["publisher"].dropna().unique())
+        publishers = [""] + distinct("articles_list", "publisher")
         chosen["publisher"] = url_choice("Publisher", "q_publisher", publishers, "", where=cols[3],
                                          format_func=lambda p: p or "Any publisher") or ""
     return chosen

@@ -60,6 +60,21 @@ def run(name: str, params: Mapping[str, object] | None = None) -> pd.DataFrame:
     return frame
 
 
+@st.cache_data(show_spinner=False, max_entries=32, ttl=6 * 3600)
+def _distinct(name: str, column: str, items: tuple, build: str, path: str) -> list:
+    con, _ = handle(path).current()
+    return sorted(queries.run(con, name, dict(items))[column].dropna().unique())
+
+
+def distinct(name: str, column: str, params: Mapping[str, object] | None = None) -> list:
+    """The sorted distinct non-null values of one column of a named query, cached by build: a picker's options
+    without copying the whole result out of the cache on every rerun (articles_list: 31 MB, ~35 ms)."""
+    path = db_path()
+    _, build = handle(path).current()
+    bound = queries.bind(queries.get(name), params)
+    return _distinct(name, column, tuple(sorted((k, _key(v)) for k, v in bound.items())), build, path)
+
+
 # Which query (name, bound parameters, build id) a frame handed out by `run` holds, by the frame's identity:
 # a figure built from such frames is a pure function of those keys, so equal keys can share one figure.
 _FRAMES: dict[int, tuple[weakref.ref, tuple]] = {}

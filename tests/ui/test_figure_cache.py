@@ -75,3 +75,9 @@ def test_large_results_go_to_their_own_small_cache(counted, monkeypatch):
     params = {"platform": "alipay", "rival": "wechat_pay", "from": "2015-01-01", "to": "2025-12-31"}
     assert store.frame_key(store.run("compare_metrics", params)) is not None
     assert "compare_metrics" in store.LARGE and "articles_list" in store.LARGE
+
+
+def test_distinct_gives_a_columns_sorted_values_without_nulls(counted):
+    rows = store.run("articles_list", {})
+    assert store.distinct("articles_list", "publisher") == sorted(rows["publisher"].dropna().unique())
+    assert store.distinct("platforms", "platform_id") == sorted(store.run("platforms")["platform_id"])
