@@ -214,6 +214,20 @@ def test_pboc_value_chart_keeps_yearly_and_quarterly_apart(app):
     app.screenshot("workflow-pboc-kinds")
 
 
+def _settled_boxes(page, locator, tries: int = 20) -> list[dict]:
+    """Bounding boxes of the located elements once two readings 300 ms apart agree (Plotly re-lays out after
+    its first draw at a new width, and under load that can come late)."""
+    read = "els => els.map(e => e.getBoundingClientRect().toJSON())"
+    last = locator.evaluate_all(read)
+    for _ in range(tries):
+        page.wait_for_timeout(300)
+        now = locator.evaluate_all(read)
+        if now == last and now and all(b["width"] > 0 for b in now):
+            return now
+        last = now
+    return last
+
+
 def _overlaps(boxes: list[dict]) -> list[tuple[int, int]]:
     return [(i, j) for i, a in enumerate(boxes) for j, b in enumerate(boxes) if i < j
             and a["x"] < b["x"] + b["width"] - 1 and b["x"] < a["x"] + a["width"] - 1
@@ -238,7 +252,7 @@ def test_phone_shows_every_heatmap_label(browser, e2e_server):
                        return t.length && t.every(e => e.getBoundingClientRect().width > 0); }""", timeout=20_000)
         tab.page.wait_for_timeout(500)
         for labels in (ylabels, xlabels):
-            boxes = [b for b in labels.evaluate_all("els => els.map(e => e.getBoundingClientRect().toJSON())")]
+            boxes = _settled_boxes(tab.page, labels)
             assert all(b["width"] > 0 for b in boxes)
             assert _overlaps(boxes) == [], "heatmap labels overlap on a phone"
             assert all(b["x"] >= 0 and b["x"] + b["width"] <= PHONE["width"] + 1 for b in boxes)
@@ -254,7 +268,7 @@ def test_phone_compare_titles_do_not_overlap(browser, e2e_server):
         tab.open("/compare?competitors=alipay,wechat_pay", charts=3)
         assert tab.errors() == []
         titles = tab.page.locator(".js-plotly-plot").first.locator(".annotation-text")
-        boxes = titles.evaluate_all("els => els.map(e => e.getBoundingClientRect().toJSON())")
+        boxes = _settled_boxes(tab.page, titles)
         assert len(boxes) >= 2
         assert _overlaps(boxes) == [], "Compare's panel titles overlap on a phone"
         tab.page.screenshot(path=str(SCREENSHOTS / "workflow-phone-compare.png"))
