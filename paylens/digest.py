@@ -23,22 +23,12 @@ import pandas as pd
 
 from paylens import queries
 from paylens.errors import InputError
+from paylens.signals.taxonomy import SIGNAL_LABELS
 
 MIN_ARTICLES = 5      # below this many articles of a platform in a window, counts only, no percentage
 MIN_SHIFT = 0.10      # a share must move by 10 percentage points to be reported
 MAX_METRICS = 200
-SIGNAL_WORDS = {      # the dashboard's labels (paylens.charts.signals.SIGNAL_LABELS), without importing plotly
-    "touchless_subsidy": "Touchless & subsidies",
-    "ai_assistant": "AI assistant push",
-    "feature_sprawl": "Feature sprawl",
-    "social_content": "Social & content",
-    "traffic_focus": "Traffic chasing",
-    "b_end_empowerment": "Merchant enablement",
-    "ecosystem_dependence": "Parent-ecosystem dependence",
-    "competitive_threat": "Competitive threat",
-    "regulatory_pressure": "Regulatory pressure",
-    "user_experience_complaints": "User complaints",
-}
+SIGNAL_WORDS = SIGNAL_LABELS  # the dashboard's labels, one source (paylens.signals.taxonomy)
 FORMATS = ("md", "html", "json")
 
 

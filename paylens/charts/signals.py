@@ -9,19 +9,8 @@ from paylens.charts.events import add_event_markers, events_in_span
 from paylens.charts.layout import empty_figure, finish
 from paylens.charts.palette import STANCE_COLOURS, colour
 from paylens.charts.text import esc
+from paylens.signals.taxonomy import SIGNAL_LABELS  # noqa: F401 - re-exported: pages import it from here
 
-SIGNAL_LABELS = {
-    "touchless_subsidy": "Touchless & subsidies",
-    "ai_assistant": "AI assistant push",
-    "feature_sprawl": "Feature sprawl",
-    "social_content": "Social & content",
-    "traffic_focus": "Traffic chasing",
-    "b_end_empowerment": "Merchant enablement",
-    "ecosystem_dependence": "Parent-ecosystem dependence",
-    "competitive_threat": "Competitive threat",
-    "regulatory_pressure": "Regulatory pressure",
-    "user_experience_complaints": "User complaints",
-}
 MODES = {"share": "Share of articles", "net": "Net stance"}
 # Colour-blind-safe diverging scale (ColorBrewer RdBu: red = negative, blue = positive), white at zero.
 DIVERGING = "RdBu"

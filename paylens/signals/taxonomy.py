@@ -14,6 +14,19 @@ SIGNAL_IDS: tuple[str, ...] = (
     "regulatory_pressure",
     "user_experience_complaints",
 )
+# What the pages, CSV readers and the digest call each signal (taxonomy order).
+SIGNAL_LABELS: dict[str, str] = {
+    "touchless_subsidy": "Touchless & subsidies",
+    "ai_assistant": "AI assistant push",
+    "feature_sprawl": "Feature sprawl",
+    "social_content": "Social & content",
+    "traffic_focus": "Traffic chasing",
+    "b_end_empowerment": "Merchant enablement",
+    "ecosystem_dependence": "Parent-ecosystem dependence",
+    "competitive_threat": "Competitive threat",
+    "regulatory_pressure": "Regulatory pressure",
+    "user_experience_complaints": "User complaints",
+}
 STANCES: tuple[str, ...] = ("positive", "negative", "neutral")
 MARKET = "market"
 LANGS: tuple[str, ...] = ("en", "zh")
