@@ -6,26 +6,15 @@ from paylens.charts.compare import shared_metrics_figure, timeline_figure
 from paylens.charts.signals import STANCE_CAVEAT, profile_figure
 from paylens.charts.tables import one_side_table, readable_hits
 from paylens.ui.evidence import evidence_cards
-from paylens.ui.filters import initial, notice, platform_names, sync_url, url_choice
+from paylens.ui.filters import pair_choice, platform_names, sync_url
 from paylens.ui.frame import page_filters
 from paylens.ui.store import chart_rows, figure
 from paylens.ui.widgets import chart, download_csv, empty_state, sources
-from paylens.url_state import compare_pair
 
 f = page_filters()
 names = platform_names()
 st.title("Compare")
-default_platform, default_rival = compare_pair(f.competitors)
-left, right = st.columns(2)
-platform = url_choice("Platform", "platform", list(names), default_platform, format_func=names.get, where=left)
-rivals = [p for p in names if p != platform]
-if "v_rival" not in st.session_state and initial("rival") == platform:
-    # Say the real problem: the id is known, it is just the same side twice.
-    fallback = compare_pair([platform])[1]
-    notice(f"The link compares {names[platform]} with itself; showing {names[fallback]} as the rival instead.")
-    st.session_state["v_rival"] = fallback
-rival = url_choice("Rival", "rival", rivals, compare_pair([platform, default_rival])[1], format_func=names.get,
-                   where=right)
+platform, rival = pair_choice(names, f.competitors)
 view = {**f.url_params(), "platform": platform, "rival": rival}
 a, b = names[platform], names[rival]
 

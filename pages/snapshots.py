@@ -6,12 +6,12 @@ from paylens.charts.signals import MODES, SIGNAL_LABELS, signal_label
 from paylens.charts.tables import metric_option_label
 from paylens.config import settings
 from paylens.snapshot import CHARTS, DEFAULT_SERIES, query_params
-from paylens.ui.filters import initial, notice, platform_names, sync_url, url_choice, url_multichoice
+from paylens.ui.filters import pair_choice, platform_names, sync_url, url_choice, url_multichoice
 from paylens.ui.frame import page_filters
 from paylens.ui.snapshot import snapshot_data
 from paylens.ui.store import run
 from paylens.ui.widgets import file_name
-from paylens.url_state import DEFAULT_VIEW, compare_pair
+from paylens.url_state import DEFAULT_VIEW
 
 f = page_filters()
 names = platform_names()
@@ -44,17 +44,7 @@ with c2:
                        format_func=lambda p: names.get(p, p) if p else "All selected platforms", scope="snap")
     mode = url_choice("Signals: heatmap colour", "mode", list(MODES), DEFAULT_VIEW["mode"], format_func=MODES.get,
                       scope="snap")
-default_platform, default_rival = compare_pair(f.competitors)
-left, right = st.columns(2)
-platform = url_choice("Compare: platform", "platform", list(names), default_platform, format_func=names.get,
-                      where=left, scope="snap")
-if "v_rival" not in st.session_state and initial("rival") == platform:
-    fallback = compare_pair([platform])[1]
-    notice(f"The link compares {names[platform]} with itself; using {names[fallback]} as the rival instead.")
-    st.session_state["v_rival"] = fallback
-rival = url_choice("Compare: rival", "rival", [p for p in names if p != platform],
-                   compare_pair([platform, default_rival])[1], format_func=names.get, where=right, scope="snap")
-
+platform, rival = pair_choice(names, f.competitors, ("Compare: platform", "Compare: rival"), scope="snap")
 s1, s2, s3 = st.columns(3)
 subject = url_choice("Story vs numbers: platform", "subject", f.competitors, f.competitors[0], format_func=names.get,
                      where=s1, scope="snap")

@@ -230,6 +230,28 @@ def url_multichoice(label: str, param: str, options: Sequence[str], format_func:
     return list(chosen)
 
 
+def pair_choice(names: dict[str, str], competitors: list[str], labels: tuple[str, str] = ("Platform", "Rival"),
+                scope: str = "") -> tuple[str, str]:
+    """Compare's platform and rival, side by side, from the URL; by default the first two chosen competitors.
+
+    A link naming the same platform twice says so (the id is known: the problem is the pair) and takes the
+    next platform as the rival.
+    """
+    from paylens.url_state import compare_pair
+
+    default_platform, default_rival = compare_pair(competitors)
+    left, right = st.columns(2)
+    platform = url_choice(labels[0], "platform", list(names), default_platform, format_func=names.get, where=left,
+                          scope=scope)
+    if "v_rival" not in st.session_state and initial("rival") == platform:
+        fallback = compare_pair([platform])[1]
+        notice(f"The link compares {names[platform]} with itself; showing {names[fallback]} as the rival instead.")
+        st.session_state["v_rival"] = fallback
+    rival = url_choice(labels[1], "rival", [p for p in names if p != platform],
+                       compare_pair([platform, default_rival])[1], format_func=names.get, where=right, scope=scope)
+    return platform, rival
+
+
 def unknown_value_notice(label: str, param: str, wanted: str) -> str:
     """Why a link's value was dropped, in the analyst's words."""
     return f"Ignored {param}={wanted!r} in the link: it is not one of the choices for {label} here."
