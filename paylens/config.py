@@ -16,10 +16,11 @@ class Settings:
 
     data_dir: Path
     db_path: Path
+    read_only: bool = False  # PAYLENS_READ_ONLY=1: the dashboard refuses every write (viewers of a team deployment)
 
 
 def settings(data_dir: str | Path | None = None, db_path: str | Path | None = None) -> Settings:
     """Resolve paths: explicit argument, then PAYLENS_DATA / PAYLENS_DB, then the repo defaults."""
     data = Path(data_dir or os.environ.get("PAYLENS_DATA") or PROJECT_ROOT / "data")
     db = Path(db_path or os.environ.get("PAYLENS_DB") or data / "build" / "paylens.duckdb")
-    return Settings(data_dir=data, db_path=db)
+    return Settings(data_dir=data, db_path=db, read_only=os.environ.get("PAYLENS_READ_ONLY", "") == "1")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import pandas as pd
 import streamlit as st
 
@@ -18,11 +16,6 @@ ACTIONS = {"wrong_platform": "Wrong platform", "stance": "Wrong stance", "not_si
 STANCES = ("positive", "neutral", "negative")
 
 
-def read_only() -> bool:
-    """PAYLENS_READ_ONLY=1 makes the dashboard refuse every write."""
-    return os.environ.get("PAYLENS_READ_ONLY", "") == "1"
-
-
 def correctable(row: pd.Series) -> bool:
     """Whether a row names one stored hit (its natural key is complete)."""
     return all(isinstance(row.get(c), str) and row.get(c) for c in ("article_id", "platform_id", "signal")) \
@@ -31,7 +24,7 @@ def correctable(row: pd.Series) -> bool:
 
 def correct_popover(row: pd.Series, key: str) -> None:
     """A small "Correct" popover under an evidence card: what is wrong, why; saved like `paylens correct`."""
-    if read_only() or not correctable(row):
+    if settings().read_only or not correctable(row):
         return
     hit = hit_key(str(row["article_id"]), int(row["sentence_idx"]), str(row["platform_id"]), str(row["signal"]))
     # The form is drawn only while its popover is open: twenty closed forms (radio, selectbox, two text inputs

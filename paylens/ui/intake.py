@@ -6,8 +6,6 @@ escaped (escape_markdown, safe_link) or in a dataframe, never as HTML.
 
 from __future__ import annotations
 
-import os
-
 import pandas as pd
 import streamlit as st
 
@@ -25,15 +23,11 @@ from paylens.web.freshness import freshness_line
 PREVIEW_CHARS = 4000
 
 
-def _read_only() -> bool:
-    return os.environ.get("PAYLENS_READ_ONLY", "") == "1"
-
-
 def url_box(key: str = "url_box") -> None:
     """"Add from URL": fetch a page, preview what was extracted and its signals, then add it like the CLI does."""
     from paylens.web.intake import fetch_page, ingest_urls, known_url, load_corpus
 
-    if _read_only():
+    if settings().read_only:
         st.caption("This dashboard is read-only (PAYLENS_READ_ONLY=1): adding from a URL is off.")
         return
     cfg = settings()
