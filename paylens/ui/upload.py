@@ -50,6 +50,9 @@ def upload_box() -> None:
         if hits:
             evidence_cards(readable_hits(pd.DataFrame([vars(h) for h in hits]), platform_names()), key=f"upload_{n}")
         good.append((_safe_name(up.name), data))
+    if good and cfg.read_only:
+        st.caption("This dashboard is read-only (PAYLENS_READ_ONLY=1): the preview is all it does.")
+        return
     if good and st.button(f"Add {len(good)} to corpus", type="primary", key="add_to_corpus"):
         with tempfile.TemporaryDirectory() as tmp:
             paths = []

@@ -387,3 +387,37 @@ def test_a_missing_or_damaged_store_says_how_to_recover(tmp_path, fixture_data, 
     assert [e.value for e in at.exception] == [], "a traceback reached the page"
     errors = _shown(" ".join(e.value for e in at.error))
     assert "paylens build" in errors, errors
+
+
+def test_read_only_dashboard_offers_no_write(app, monkeypatch):
+    monkeypatch.setenv("PAYLENS_READ_ONLY", "1")
+    at = app("pages/articles.py", competitors="alipay")
+    assert _problems(at) == []
+    assert any("read-only" in c.value for c in at.caption), "Add from URL says it is off"
+    labels = [b.label for b in at.button]
+    assert "Fetch" not in labels and not any(label.startswith("Add") for label in labels)
+
+
+def test_read_only_upload_previews_but_cannot_add(monkeypatch, fixture_store, fixture_data):
+    monkeypatch.setenv("PAYLENS_DB", str(fixture_store))
+    monkeypatch.setenv("PAYLENS_DATA", str(fixture_data))
+
+    def script():
+        import streamlit as st
+
+        from paylens.ui.upload import upload_box
+
+        class Up:
+            name = "note.txt"
+
+            def getvalue(self):
+                return b"title: t\n\nAlipay keeps pushing tap-to-pay subsidies to merchants.\n"
+
+        st.file_uploader = lambda *a, **k: [Up()]
+        upload_box()
+
+    for flag, can_add in (("1", False), ("", True)):
+        monkeypatch.setenv("PAYLENS_READ_ONLY", flag)
+        at = AppTest.from_function(script).run()
+        assert [e.value for e in at.exception] == []
+        assert any(b.label.startswith("Add 1") for b in at.button) is can_add, flag
