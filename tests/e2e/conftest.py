@@ -224,7 +224,9 @@ class App:
             page.wait_for_selector(f"h1, {ERRORS}", timeout=timeout)  # the script has produced output
             page.wait_for_selector(NOT_RUNNING, timeout=timeout)
             if charts and not self.errors():
-                page.wait_for_function("n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n",
+                # plots, not SVG layers: each Plotly chart draws three .main-svg elements
+                page.wait_for_function("n => [...document.querySelectorAll('.js-plotly-plot')]"
+                                       ".filter(g => g.querySelector('.main-svg')).length >= n",
                                        arg=charts, timeout=timeout)
             page.wait_for_selector(NOT_RUNNING, timeout=timeout)
         except PlaywrightTimeout as exc:

@@ -26,19 +26,22 @@ def _rows(data: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
-def _figures(page) -> list[dict]:
+HEATMAP = ".st-key-heatmap .js-plotly-plot"  # the Signals heatmap (the page draws three more charts after it)
+
+
+def _figures(page, selector: str = ".js-plotly-plot") -> list[dict]:
     """Each drawn Plotly figure's traces (name, type, x, y, customdata) and x-axis settings."""
-    return page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].map(g => ({
+    return page.evaluate("""sel => [...document.querySelectorAll(sel)].map(g => ({
         traces: (g.data || []).map(t => ({name: t.name || '', type: t.type, x: t.x, y: t.y,
                                          customdata: t.customdata, showlegend: t.showlegend})),
         xaxis: {type: g._fullLayout.xaxis.type, range: g._fullLayout.xaxis.range},
-        xticks: [...g.querySelectorAll('.xtick text')].map(t => t.textContent)}))""")
+        xticks: [...g.querySelectorAll('.xtick text')].map(t => t.textContent)}))""", selector)
 
 
 def _heatmap_cell_centre(page, signal_row: int, platform_col: int) -> tuple[float, float]:
     """Page coordinates of a heatmap cell's centre, from the figure's own axes (row = signal, column = platform)."""
     return page.evaluate("""([row, col]) => {
-        const g = document.querySelector('.js-plotly-plot');
+        const g = document.querySelector('.st-key-heatmap .js-plotly-plot');
         const L = g._fullLayout, box = g.querySelector('.nsewdrag').getBoundingClientRect();
         const x = L.xaxis.l2p(col) + box.left, y = L.yaxis.l2p(row) + box.top;
         return [x, y]; }""", [signal_row, platform_col])
@@ -66,7 +69,8 @@ def _fresh_app(browser, server, viewport=None) -> tuple[App, object]:
 def test_clicking_a_heatmap_cell_shows_that_cells_sentences(app):
     app.open("/signals?competitors=alipay,wechat_pay,douyin_pay&signal=traffic_focus", charts=2)
     assert app.errors() == []
-    figure = _figures(app.page)[0]
+    app.page.wait_for_selector(HEATMAP + " .main-svg", timeout=60_000)
+    figure = _figures(app.page, HEATMAP)[0]
     cells = next(t for t in figure["traces"] if t["type"] == "scatter")
     # pick a cell that is not the current choice and has hits: (signal, platform) from the cell markers
     target = next(c for c in cells["customdata"]
@@ -239,15 +243,16 @@ def test_phone_shows_every_heatmap_label(browser, e2e_server):
     try:
         tab.open("/signals", charts=2)
         assert tab.errors() == []
-        figure = _figures(tab.page)[0]
+        tab.page.wait_for_selector(HEATMAP + " .main-svg", timeout=60_000)
+        figure = _figures(tab.page, HEATMAP)[0]
         heat = figure["traces"][0]
-        ticks = tab.page.locator(".js-plotly-plot").first
+        ticks = tab.page.locator(HEATMAP)
         ylabels = ticks.locator(".ytick text")
         xlabels = ticks.locator(".xtick text")
         assert ylabels.count() == len(heat["y"]) and xlabels.count() == len(heat["x"])
         # Plotly lays the labels out again after its first draw (automargin): measure once they have a size
         tab.page.wait_for_function(
-            """() => { const g = document.querySelector('.js-plotly-plot');
+            """() => { const g = document.querySelector('.st-key-heatmap .js-plotly-plot');
                        const t = [...g.querySelectorAll('.xtick text, .ytick text')];
                        return t.length && t.every(e => e.getBoundingClientRect().width > 0); }""", timeout=20_000)
         tab.page.wait_for_timeout(500)
