@@ -14,7 +14,7 @@ DATA_FILES := $(shell find data -path data/build -prune -o -type f -print 2>/dev
 # The code that turns data/ into the store: a change to the schema, aggregates or extractor rebuilds it too.
 BUILD_CODE := $(wildcard paylens/store/*.py paylens/store/*.sql paylens/signals/*.py paylens/search/*.py paylens/search/*.sql)
 
-.PHONY: run test build lint bench browser-deps clean
+.PHONY: run test build lint bench system-deps browser-deps clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -32,15 +32,20 @@ build: $(STAMP)
 run: $(DB)
 	$(BIN)/streamlit run dashboard.py --server.address $(HOST) --server.port $(PORT) --server.headless true
 
-# Debian's chromium and CJK fonts for the browser tests (no browser download).
-browser-deps:
-	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \
-	  echo "chromium and fonts-noto-cjk present"; \
+# Debian's packages the tests start themselves (no browser download): chromium and CJK fonts for the browser
+# tests; PostgreSQL (the DuckLake catalog) and HAProxy (the proxy) for the team deployment and its tests.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk postgresql haproxy
+system-deps:
+	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' \
+	  && command -v haproxy >/dev/null 2>&1 && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  echo "$(SYSTEM_PACKAGES) present"; \
 	else \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); \
 	fi
 
-test: $(STAMP) browser-deps
+browser-deps: system-deps
+
+test: $(STAMP) system-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
