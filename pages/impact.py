@@ -4,12 +4,12 @@ import streamlit as st
 
 from paylens.charts.impact import impact_figure
 from paylens.charts.signals import SIGNAL_LABELS, signal_label
-from paylens.charts.tables import metric_option_label, readable_hits
-from paylens.impact import aligned_table, lagged_correlations, verdict
+from paylens.charts.tables import metric_option_label
+from paylens.impact import aligned_table
 from paylens.snapshot import DEFAULT_SERIES
-from paylens.ui.evidence import evidence_cards
 from paylens.ui.filters import platform_names, set_choice, sync_url, url_choice, url_multichoice
 from paylens.ui.frame import page_filters
+from paylens.ui.impact import lead_lag, period_sentences
 from paylens.ui.store import chart_rows, run
 from paylens.ui.widgets import chart, chart_selection, download_csv, empty_state, events_for
 from paylens.url_state import DEFAULT_VIEW
@@ -50,27 +50,6 @@ if rows.empty:
 st.subheader("Aligned periods")
 st.dataframe(aligned_table(rows, SIGNAL_LABELS), hide_index=True, width="stretch")
 
-st.subheader("Does the share lead or follow the metric?")
-for signal in themes:
-    corr = lagged_correlations(rows, signal)
-    st.markdown(f"**{signal_label(signal)}.** {verdict(corr)}")
-    with st.expander(f"Rank correlation by lag for {signal_label(signal)} (lag +1: the share one period before "
-                     "the value)"):
-        st.dataframe(corr, hide_index=True, width="stretch",
-                     column_config={"lag": "Lag (periods)", "n": "Periods paired", "rho": "Spearman rho"})
-
-periods = rows.drop_duplicates("period_start")
-starts = [d.strftime("%Y-%m-%d") for d in periods["period_start"]]
-period_names = dict(zip(starts, periods["period"], strict=True))
-st.subheader("Sentences of a period")
-at = url_choice("Period", "at", ["", *starts], "", format_func=lambda d: period_names.get(d, "Choose a period"))
-if at:
-    end = periods.set_index(periods["period_start"].dt.strftime("%Y-%m-%d")).loc[at, "period_end"]
-    evidence = run("signal_evidence", {"competitors": [subject], "platform": subject, "from": at,
-                                       "to": end.date().isoformat(), "limit": 500})
-    evidence = evidence[evidence["signal"].isin(themes)]
-    if evidence.empty:
-        empty_state(f"No sentence about {names[subject]} shows these signals in {period_names[at]}.")
-    else:
-        evidence_cards(readable_hits(evidence, names), key="impact_evidence")
+lead_lag(rows, themes)
+at = period_sentences(rows, subject, themes, names)
 sync_url(f, {"subject": subject, "series": series, "themes": ",".join(themes), "at": at or ""})

@@ -1,15 +1,12 @@
 """Metrics: one metric over time per platform, with provenance on hover and in the table."""
 
-from datetime import date
-
 import streamlit as st
 
-from paylens.article_view import escape_markdown
 from paylens.charts.metrics import metric_figure
-from paylens.charts.tables import metric_option_label, metric_rows_table, pivot_table, series_age_lines
-from paylens.freshness import series_ages
+from paylens.charts.tables import metric_option_label
 from paylens.ui.filters import platform_names, sync_url, url_choice, url_multichoice
 from paylens.ui.frame import page_filters
+from paylens.ui.metric_tables import how_current, rows_behind
 from paylens.ui.store import chart_rows, figure, run
 from paylens.ui.widgets import chart, download_csv, empty_state, events_for, sources
 from paylens.url_state import DEFAULT_VIEW
@@ -49,27 +46,9 @@ if missing:
     st.caption(f"No values in this series for: {', '.join(missing)}.")
 st.caption("Marker: ● reported · ◆ secondary · ○ approximate. Lines of different period lengths (yearly, quarterly, "
            "...) are drawn apart. Hover for source and confidence.")
-ages = series_ages(series, date.today())
-if not ages.empty:
-    with st.expander(f"How current: {int(ages['stale'].sum())} of {len(ages)} series stale", expanded=False):
-        st.markdown("\n".join(f"- {escape_markdown(line)}" + (" :orange-badge[stale]" if stale else "")
-                              for line, stale in series_age_lines(ages)))
+how_current(series)
 download_csv(series, "metric_series", f, metric)
 
-st.subheader("Rows behind the chart")
-if series.empty:
-    empty_state("No values for this metric and these platforms.")
-else:
-    rows_tab, pivot_tab = st.tabs(["Rows with sources", "Pivot: period x platform"])
-    with rows_tab:
-        st.caption("Change is against the calendar period right before and the same period a year earlier, of the "
-                   "same series only; when that period has no value it is named, never replaced by an older one.")
-        st.dataframe(metric_rows_table(series), hide_index=True, width="stretch",
-                     column_config={"Source": st.column_config.LinkColumn("Source", display_text="open")})
-    with pivot_tab:
-        pivot = pivot_table(series)
-        st.dataframe(pivot, hide_index=True, width="stretch")
-        st.caption("Values as published; blank = no value. The sources are in the other tab and below.")
-        download_csv(pivot, "metric_pivot", f, metric, key="dl_pivot")
+rows_behind(series, f, metric)
 sources(series, "metric_sources")
 sync_url(f, {"metric": metric, "with": ",".join(extra)})

@@ -2,17 +2,17 @@
 
 import streamlit as st
 
-from paylens.charts.signals import MODES, NET_STANCE_NOTE, SIGNAL_LABELS, heatmap_figure, signal_label, trend_figure
-from paylens.charts.tables import readable_hits
+from paylens.charts.signals import SIGNAL_LABELS, signal_label, trend_figure
 from paylens.ui.corrections import corrections_caption
-from paylens.ui.evidence import evidence_cards
-from paylens.ui.filters import platform_names, set_choice, sync_url, url_choice
+from paylens.ui.evidence import evidence_list
+from paylens.ui.filters import platform_names, sync_url, url_choice
 from paylens.ui.frame import page_filters
+from paylens.ui.heatmap import heatmap_section
 from paylens.ui.intake import freshness
 from paylens.ui.search import search_box
 from paylens.ui.store import chart_rows, figure
 from paylens.ui.threats import threats_section
-from paylens.ui.widgets import clicked_cell, download_csv, empty_state, events_for, sources
+from paylens.ui.widgets import download_csv, events_for, sources
 from paylens.url_state import DEFAULT_VIEW
 
 f = page_filters()
@@ -22,21 +22,8 @@ st.caption("Themes found sentence by sentence in news and opinion articles (EN a
            "cell to see the sentences behind it.")
 freshness()
 
-cell = clicked_cell("heatmap")
-if cell and cell != st.session_state.get("_last_cell"):
-    st.session_state["_last_cell"] = cell
-    if cell[0] in SIGNAL_LABELS and cell[1] in f.competitors:
-        set_choice("signal", cell[0])
-        set_choice("focus", cell[1])
-
-mode = url_choice("Colour by", "mode", list(MODES), DEFAULT_VIEW["mode"], format_func=MODES.get)
+mode = heatmap_section(f)
 view = {**f.url_params(), "mode": mode}
-heat = chart_rows("signal_heatmap", view)
-st.plotly_chart(figure(heatmap_figure, heat, mode, f"{MODES[mode]} per platform and signal"), width="stretch",
-                key="heatmap", on_select="rerun", selection_mode="points", config={"displaylogo": False})
-if mode == "net":
-    st.caption(NET_STANCE_NOTE + " Pale cells rest on fewer than 10 articles.")
-download_csv(heat, "signal_heatmap", f, key="dl_heat")
 
 left, right = st.columns(2)
 signal = url_choice("Signal", "signal", list(SIGNAL_LABELS), DEFAULT_VIEW["signal"], format_func=signal_label,
@@ -54,12 +41,7 @@ download_csv(trend, "signal_trend", f, signal, key="dl_trend")
 who = names.get(platform, platform) if platform else "the selected platforms"
 st.subheader(f"Evidence: {signal_label(signal)} · {who}")
 evidence = chart_rows("signal_evidence", view)
-if evidence.empty:
-    empty_state("No sentence shows this signal for the chosen platforms and dates.")
-else:
-    st.caption(f"{len(evidence):,} sentences, newest first" + (" (the newest 500)" if len(evidence) >= 500 else "")
-               + ". Each is quoted exactly as it appears in its article.")
-    evidence_cards(readable_hits(evidence, names), correctable=True)
+evidence_list(evidence, names, "No sentence shows this signal for the chosen platforms and dates.", correctable=True)
 corrections_caption(f.competitors)
 download_csv(evidence, "signal_evidence", f, f"{signal}_{platform or 'all'}", key="dl_evidence")
 sources(evidence, "evidence_sources")

@@ -8,6 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from paylens.article_view import escape_markdown
+from paylens.charts.tables import readable_hits
+from paylens.snapshot import EVIDENCE_LIMIT
+from paylens.ui.widgets import empty_state
 
 STANCE_BADGE = {"positive": "blue", "negative": "red", "neutral": "gray"}  # the heatmap's colour-blind-safe pair
 PER_PAGE = 20
@@ -71,3 +74,15 @@ def evidence_cards(df: pd.DataFrame, key: str = "evidence", correctable: bool = 
                 from paylens.ui.corrections import correct_popover
 
                 correct_popover(row, f"{key}_fix_{i}")
+
+
+def evidence_list(evidence: pd.DataFrame, names: dict[str, str], empty: str, key: str = "evidence",
+                  correctable: bool = False) -> None:
+    """Evidence rows as cards under a count line, or the empty state (newest first, EVIDENCE_LIMIT at most)."""
+    if evidence.empty:
+        empty_state(empty)
+        return
+    st.caption(f"{len(evidence):,} sentences, newest first" + (f" (the newest {EVIDENCE_LIMIT})"
+                                                               if len(evidence) >= EVIDENCE_LIMIT else "")
+               + ". Each is quoted exactly as it appears in its article.")
+    evidence_cards(readable_hits(evidence, names), key=key, correctable=correctable)

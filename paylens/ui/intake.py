@@ -58,7 +58,7 @@ def url_box(key: str = "url_box") -> None:
     hits = extractor(str(cfg.data_dir / "lexicon")).extract_article(art)
     st.markdown(f"{len(hits)} signal hits")
     if hits:
-        evidence_cards(readable_hits(pd.DataFrame([vars(h) for h in hits]), platform_names()), key=f"{key}_hits")
+        evidence_cards(readable_hits(pd.DataFrame(list(hits)), platform_names()), key=f"{key}_hits")
     corpus = load_corpus(cfg.data_dir)
     original = known_url(corpus, page.requested_url, page.url)
     if original:

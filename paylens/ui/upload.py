@@ -48,7 +48,7 @@ def upload_box() -> None:
         st.markdown(f"**{escape_markdown(_safe_name(up.name))}** · {escape_markdown(art.lang)} · "
                     f"{len(hits)} signal hits")
         if hits:
-            evidence_cards(readable_hits(pd.DataFrame([vars(h) for h in hits]), platform_names()), key=f"upload_{n}")
+            evidence_cards(readable_hits(pd.DataFrame(list(hits)), platform_names()), key=f"upload_{n}")
         good.append((_safe_name(up.name), data))
     if good and cfg.read_only:
         st.caption("This dashboard is read-only (PAYLENS_READ_ONLY=1): the preview is all it does.")
