@@ -14,7 +14,7 @@ DATA_FILES := $(shell find data -path data/build -prune -o -type f -print 2>/dev
 # The code that turns data/ into the store: a change to the schema, aggregates or extractor rebuilds it too.
 BUILD_CODE := $(wildcard paylens/store/*.py paylens/store/*.sql paylens/signals/*.py paylens/search/*.py paylens/search/*.sql)
 
-.PHONY: run test build lint bench system-deps browser-deps clean
+.PHONY: run run-team test build lint bench system-deps browser-deps clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -31,6 +31,14 @@ build: $(STAMP)
 
 run: $(DB)
 	$(BIN)/streamlit run dashboard.py --server.address $(HOST) --server.port $(PORT) --server.headless true
+
+# A team deployment on this machine (README, Deploying for a team): PostgreSQL holds the DuckLake catalog, data/
+# is published into it, REPLICAS read-only dashboards sit behind HAProxy on PORT (sticky sessions, websockets) and
+# one editor (uploads, corrections) on PORT+1. Everything runs in the foreground under data/build/team/; Ctrl-C
+# stops it all.
+REPLICAS ?= 3
+run-team: $(STAMP) system-deps
+	$(BIN)/python -m paylens.deploy.team --replicas $(REPLICAS) --port $(PORT) --host $(HOST)
 
 # Debian's packages the tests start themselves (no browser download): chromium and CJK fonts for the browser
 # tests; PostgreSQL (the DuckLake catalog) and HAProxy (the proxy) for the team deployment and its tests.

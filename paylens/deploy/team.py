@@ -113,18 +113,20 @@ class Layout:
     editor_port: int | None = 8502
     replica_ports: tuple[int, ...] = (8511, 8512, 8513)
     editor_replica_port: int | None = 8510
-    host: str = "127.0.0.1"
+    host: str = "127.0.0.1"                 # where viewers connect
+    editor_host: str = "127.0.0.1"          # where the editor listens: this machine only unless asked
 
     @classmethod
     def plan(cls, replicas: int, port: int, editor: bool = True, editor_port: int | None = None,
-             first_replica_port: int | None = None, host: str = "127.0.0.1") -> Layout:
+             first_replica_port: int | None = None, host: str = "127.0.0.1",
+             editor_host: str = "127.0.0.1") -> Layout:
         """Ports next to `port`: editor on port+1, the editor replica on first-1, viewers from first (port+10)."""
         if replicas < 1:
             raise DeployError(f"--replicas {replicas}: at least one replica")
         first = first_replica_port or port + 10
         return cls(port=port, editor_port=(editor_port or port + 1) if editor else None,
                    replica_ports=tuple(range(first, first + replicas)),
-                   editor_replica_port=first - 1 if editor else None, host=host)
+                   editor_replica_port=first - 1 if editor else None, host=host, editor_host=editor_host)
 
     def replica_names(self) -> list[str]:
         return [f"r{i + 1}" for i in range(len(self.replica_ports))]
@@ -136,7 +138,7 @@ def haproxy_config(layout: Layout) -> str:
                         for name, p in zip(layout.replica_names(), layout.replica_ports, strict=True))
     editor = ""
     if layout.editor_port is not None and layout.editor_replica_port is not None:
-        editor = (f"frontend editor\n    bind {layout.host}:{layout.editor_port}\n    default_backend editor\n\n"
+        editor = (f"frontend editor\n    bind {layout.editor_host}:{layout.editor_port}\n    default_backend editor\n\n"
                   "backend editor\n    option httpchk GET /_stcore/health\n    http-check expect status 200\n"
                   "    http-response set-header X-PayLens-Replica %[srv_name]\n"
                   f"    server editor 127.0.0.1:{layout.editor_replica_port} check inter 2s\n")
@@ -198,7 +200,7 @@ class Team:
     def editor_url(self) -> str | None:
         if self.layout.editor_port is None:
             return None
-        return f"http://{_client_host(self.layout.host)}:{self.layout.editor_port}"
+        return f"http://{_client_host(self.layout.editor_host)}:{self.layout.editor_port}"
 
     def start(self, out=sys.stdout) -> None:
         """Catalog, store, replicas, proxy; returns once the proxy serves a healthy replica. Stops all on failure."""
@@ -363,6 +365,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-editor", action="store_true", help="viewers only: writes go through the CLI")
     parser.add_argument("--first-replica-port", type=int, default=None, help="replicas listen from here (port+10)")
     parser.add_argument("--host", default="127.0.0.1", help="where HAProxy listens (replicas stay on 127.0.0.1)")
+    parser.add_argument("--editor-host", default="127.0.0.1",
+                        help="where the editor listens (this machine only by default: it can write)")
     parser.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="catalog, lake files, config and logs")
     parser.add_argument("--data", type=Path, default=PROJECT_ROOT / "data", help="the source data folder")
     parser.add_argument("--store", choices=("lake", "file"), default="lake",
@@ -372,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="PAYLENS_LAKE_SERVE for the replicas")
     args = parser.parse_args(argv)
     layout = Layout.plan(args.replicas, args.port, not args.no_editor, args.editor_port, args.first_replica_port,
-                         args.host)
+                         args.host, args.editor_host)
     team = Team(layout, args.root.resolve(), args.data.resolve(), args.store, args.lake_serve, args.catalog_port)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
