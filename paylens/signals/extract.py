@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
+from typing import NamedTuple
 
 from paylens.signals.articles import Article
 from paylens.signals.lexicon import Lexicon, Term, load_lexicon
@@ -34,8 +35,7 @@ JSON_KEYS = ("file", "platform", "signal", "stance", "evidence", "sentence_idx",
 THREAT = "competitive_threat"  # its hits name the threatened platform and the rival that moves
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """One signal for one platform in one sentence, with the sentence as evidence."""
 
     platform: str
@@ -47,23 +47,62 @@ class Hit:
     rival: str = ""  # competitive_threat only: the platform that moves (platform is the threatened one)
 
 
-_new_object = object.__new__
-_new_sentence = tuple.__new__
+_new_tuple = tuple.__new__  # NamedTuple construction without the Python-level __new__ (hot loop)
+_NO_POLAR: list[tuple[int, int, float]] = []  # shared, never written: a sentence without polar words
 
 
-def _new_hit(platform: str, signal: str, stance: str, evidence: str, sentence_idx: int, score: float,
-             rival: str = "") -> Hit:
-    """Build a Hit without the frozen dataclass __init__ (one object.__setattr__ per field is slow here)."""
-    hit = _new_object(Hit)
-    fields = hit.__dict__
-    fields["platform"] = platform
-    fields["signal"] = signal
-    fields["stance"] = stance
-    fields["evidence"] = evidence
-    fields["sentence_idx"] = sentence_idx
-    fields["score"] = score
-    fields["rival"] = rival
-    return hit
+@dataclass(slots=True)
+class _Reading:
+    """One sentence's matches sorted by kind, then what extraction decides about it step by step."""
+
+    found: list[Match]
+    named: dict[str, int]  # platform -> mentions in this sentence
+    signals: list[tuple[int, Term]]  # (index in found, theme word)
+    polar: list[tuple[int, int, int, Term]]  # (index in found, start, end, polarity word)
+    has_negation: bool
+    sentence: Sentence | None = None
+    context: str = ""  # the platform a sentence naming none is given
+    negated: set[int] | frozenset[int] = _NOTHING
+    themes: dict[str, dict[str, float]] | None = None  # signal -> {term text: weight}, set by _sentence
+
+
+@dataclass(slots=True)
+class _Article:
+    """What extraction keeps across one body's sentences: platforms seen so far, the body's main platform."""
+
+    body: str
+    matches: list[Match]
+    default_platform: str | None
+    seen: dict[str, tuple[int, int]] = field(default_factory=dict)  # platform -> (mentions so far, last idx)
+    overall: str | None = None  # the most-named platform of the body, found on demand
+    domain: list[tuple[int, int]] | None = None  # spans of payment-domain words, found on demand
+
+    def note(self, named: dict[str, int], idx: int) -> None:
+        """Count the platforms one sentence names."""
+        seen = self.seen
+        for platform, count in named.items():
+            seen[platform] = (seen[platform][0] + count if platform in seen else count, idx)
+
+
+def _read(found: list[Match]) -> _Reading:
+    """Sort one sentence's matches into named platforms, theme words and polar words."""
+    named: dict[str, int] = {}
+    signals: list[tuple[int, Term]] = []
+    polar: list[tuple[int, int, int, Term]] = []
+    has_negation = False
+    for i, match in enumerate(found):
+        term = match[2]
+        kind = term.kind
+        if kind == "signal":
+            signals.append((i, term))
+        elif kind == "alias":
+            label = term.label
+            named[label] = named[label] + 1 if label in named else 1
+        else:  # polarity
+            polar.append((i, match[0], match[1], term))
+            if term.label in _NEGATING:
+                has_negation = True
+    return _Reading(found, named, signals, polar, has_negation)
 
 
 class Extractor:
@@ -97,55 +136,42 @@ class Extractor:
         matches = self.matcher.find(body)
         if not matches:
             return []
-        seen: dict[str, tuple[int, int]] = {}  # platform -> (mentions so far, last sentence idx)
+        article = _Article(body, matches, default_platform)
         hits: list[Hit] = []
-        overall = None
-        domain: list[tuple[int, int]] | None = None  # spans of payment-domain words, found on demand
-        for idx, (start, end), found in _group(matches, sentence_spans(body)):  # sentences in order
-            named: dict[str, int] = {}
-            signals: list[tuple[int, Term]] = []
-            polar: list[tuple[int, int, int, Term]] = []
-            has_negation = False
-            for i, match in enumerate(found):
-                term = match[2]
-                kind = term.kind
-                if kind == "signal":
-                    signals.append((i, term))
-                elif kind == "alias":
-                    label = term.label
-                    named[label] = named[label] + 1 if label in named else 1
-                else:  # polarity
-                    polar.append((i, match[0], match[1], term))
-                    if term.label in _NEGATING:
-                        has_negation = True
-            if signals:
-                if named:
-                    context = ""
-                elif default_platform:
-                    context = default_platform
-                elif seen:
-                    context = max(seen, key=seen.__getitem__)
-                else:
-                    if overall is None:
-                        overall = _overall_platform(matches)
-                    context = overall
-                sentence = _new_sentence(Sentence, (idx, body[start:end], start, end))
-                negated = _negated(sentence, found) if has_negation else _NOTHING
-                themes = self._themes(signals, negated)
-                if named and "ecosystem_dependence" in themes:
-                    self._cross_surfaces(themes["ecosystem_dependence"], named)
-                if themes and not named and context == MARKET:
-                    # Theme words are everyday words too ("rivals", "subsidy", 抱怨, 碰一下): they count only in a
-                    # sentence about payments, i.e. one naming a platform, in a platform's text or with a domain word.
-                    if domain is None:
-                        domain = [(s, e) for s, e, t in self.domain_matcher.find(body) if t.kind == "domain"]
-                    if not any(start <= s and e <= end for s, e in domain):
-                        themes = {}
-                if themes:
-                    self._sentence_hits(sentence, found, named, context, negated, signals, polar, themes, hits)
-            for platform, count in named.items():
-                seen[platform] = (seen[platform][0] + count if platform in seen else count, idx)
+        for idx, span, found in _group(matches, sentence_spans(body)):  # sentences in order
+            reading = _read(found)
+            if reading.signals:
+                self._sentence(article, idx, span, reading, hits)
+            if reading.named:
+                article.note(reading.named, idx)
         return hits
+
+    def _sentence(self, article: _Article, idx: int, span: tuple[int, int], reading: _Reading,
+                  hits: list[Hit]) -> None:
+        """Steps for a sentence with theme words: attribution, themes, the payments gate, then its hits."""
+        start, end = span
+        reading.context = "" if reading.named else _context(article)
+        reading.sentence = _new_tuple(Sentence, (idx, article.body[start:end], start, end))
+        if reading.has_negation:
+            reading.negated = _negated(reading.sentence, reading.found)
+        themes = reading.themes = self._themes(reading.signals, reading.negated)
+        if reading.named and "ecosystem_dependence" in themes:
+            self._cross_surfaces(themes["ecosystem_dependence"], reading.named)
+        if themes and not reading.named and reading.context == MARKET and not self._about_payments(article, span):
+            return
+        if themes:
+            self._sentence_hits(reading, hits)
+
+    def _about_payments(self, article: _Article, span: tuple[int, int]) -> bool:
+        """True when a payment-domain word lies in the sentence.
+
+        Theme words are everyday words too ("rivals", "subsidy", 抱怨, 碰一下): they count only in a sentence
+        about payments, i.e. one naming a platform, in a platform's text or with a domain word.
+        """
+        if article.domain is None:
+            article.domain = [(s, e) for s, e, t in self.domain_matcher.find(article.body) if t.kind == "domain"]
+        start, end = span
+        return any(start <= s and e <= end for s, e in article.domain)
 
     @staticmethod
     def _themes(signals: list[tuple[int, Term]], negated: set[int] | frozenset[int]) -> dict[str, dict[str, float]]:
@@ -173,28 +199,41 @@ class Extractor:
             if text.lower() in self._surfaces:
                 words[text] = CROSS_SURFACE_WEIGHT
 
-    def _sentence_hits(self, sentence: Sentence, found: list[Match], named: dict[str, int], context: str,
-                       negated: set[int] | frozenset[int], signals: list[tuple[int, Term]],
-                       polar_terms: list[tuple[int, int, int, Term]], themes: dict[str, dict[str, float]],
-                       hits: list[Hit]) -> None:
+    def _sentence_hits(self, reading: _Reading, hits: list[Hit]) -> None:
         """Append the hits of one sentence: each signal above min_score times each attributed platform."""
-        polar: list[tuple[int, int, float]] = []  # positive/negative words, negation applied
-        hedge = 1.0
-        for i, start, end, term in polar_terms:
-            label = term.label
-            if label == "hedge":
-                if term.weight < hedge:
-                    hedge = term.weight
-            elif label not in _NEGATING:
-                value = term.weight if label == "positive" else -term.weight
-                polar.append((start, end, -value if i in negated else value))
-        owners = _owners(found, polar) if len(named) > 1 else None
-        key = tuple(named) if named else context
-        platforms = self._platforms.get(key)
-        if platforms is None:
-            platforms = self._platforms[key] = tuple(self._with_parents(named or [context]))
+        polar, hedge = _polar_values(reading.polar, reading.negated) if reading.polar else (_NO_POLAR, 1.0)
+        named = reading.named
+        platforms = self._platforms.get(tuple(named) if named else reading.context) or self._attributed(named,
+                                                                                                     reading.context)
         factor = hedge if named else hedge * CONTEXT_FACTOR
+        firing, directed = self._firing(reading, hedge)
+        if len(firing) > 1 and self._yields:
+            _give_way(firing, reading.themes, self._yields)
+        owners = _owners(reading.found, polar) if polar and len(named) > 1 else None
+        plain = self._no_rivals.get(platforms)
+        if plain is None:
+            plain = self._no_rivals[platforms] = tuple((p, "") for p in platforms)
+        out: list[Hit] = []
+        rivals = False
+        for signal, strength in firing.items():
+            pairs: Sequence[tuple[str, str]] = plain
+            if signal == THREAT:
+                pairs = self._threat_pairs(reading.sentence, reading.found, named, platforms, directed) or plain
+                rivals = pairs is not plain
+            self._stance_hits(reading, signal, round(strength * factor, 3), pairs, polar, owners, out)
+        if len(platforms) > 1 or rivals:
+            out.sort(key=_HIT_ORDER)
+        hits.extend(out)
+
+    def _attributed(self, named: dict[str, int], context: str) -> tuple[str, ...]:
+        """The platforms a sentence's hits go to: those named (with their parents), else the context's (cached)."""
+        platforms = self._platforms[tuple(named) if named else context] = tuple(self._with_parents(named or [context]))
+        return platforms
+
+    def _firing(self, reading: _Reading, hedge: float) -> tuple[dict[str, float], list[tuple[str, str]] | None]:
+        """signal -> strength for the themes at or above min_score, and any cue-given rival directions."""
         minimum = self.min_score
+        themes = reading.themes
         firing: dict[str, float] = {}
         directed: list[tuple[str, str]] | None = None
         for signal in sorted(themes):
@@ -204,40 +243,30 @@ class Extractor:
             strength = 1.0 - miss
             if strength * hedge >= minimum:
                 firing[signal] = strength
-            elif signal == THREAT and len(named) > 1:
+            elif signal == THREAT and len(reading.named) > 1:
                 # a weak word with a cue between two rival platforms is enough: "京东支付冲击微信支付的线下份额"
-                directed = self._directions(sentence, found, tight=True)
+                directed = self._directions(reading.sentence, reading.found, tight=True)
                 if directed:
                     firing[signal] = max(strength, minimum)
-        if len(firing) > 1 and self._yields:
-            _give_way(firing, themes, self._yields)
-        out = []
-        plain = self._no_rivals.get(platforms)
-        if plain is None:
-            plain = self._no_rivals[platforms] = tuple((p, "") for p in platforms)
-        rivals = False
-        for signal, strength in firing.items():
-            score = round(strength * factor, 3)
-            default = self._stance[signal]
-            pairs = plain
-            if signal == THREAT:
-                pairs = self._threat_pairs(sentence, found, named, platforms, directed) or plain
-                rivals = pairs is not plain
-            if polar:
-                # a theme with a built-in lean (complaints are negative) is judged by the words around it
-                spans = [(s, e) for s, e, t in found if t.kind == "signal" and t.label == signal] \
-                    if default != "neutral" else ()
-                totals = _judgement(polar, owners, spans, 1.0 if default == "positive" else -1.0)
-                for platform, rival in pairs:
-                    value = totals.get(platform, totals.get("", 0.0))
-                    stance = "positive" if value > 0 else "negative" if value < 0 else default
-                    out.append(_new_hit(platform, signal, stance, sentence.text, sentence.idx, score, rival))
-            else:
-                for platform, rival in pairs:
-                    out.append(_new_hit(platform, signal, default, sentence.text, sentence.idx, score, rival))
-        if len(platforms) > 1 or rivals:
-            out.sort(key=_HIT_ORDER)
-        hits.extend(out)
+        return firing, directed
+
+    def _stance_hits(self, reading: _Reading, signal: str, score: float, pairs: Sequence[tuple[str, str]],
+                     polar: list[tuple[int, int, float]], owners: list[str] | None, out: list[Hit]) -> None:
+        """One hit per (platform, rival) pair, its stance judged from the polar words (else the signal's default)."""
+        sentence = reading.sentence
+        default = self._stance[signal]
+        if not polar:
+            for platform, rival in pairs:
+                out.append(_new_tuple(Hit, (platform, signal, default, sentence.text, sentence.idx, score, rival)))
+            return
+        # a theme with a built-in lean (complaints are negative) is judged by the words around it
+        spans = [(s, e) for s, e, t in reading.found if t.kind == "signal" and t.label == signal] \
+            if default != "neutral" else ()
+        totals = _judgement(polar, owners, spans, 1.0 if default == "positive" else -1.0)
+        for platform, rival in pairs:
+            value = totals.get(platform, totals.get("", 0.0))
+            stance = "positive" if value > 0 else "negative" if value < 0 else default
+            out.append(_new_tuple(Hit, (platform, signal, stance, sentence.text, sentence.idx, score, rival)))
 
     def _directions(self, sentence: Sentence, found: list[Match], tight: bool = False,
                     ) -> list[tuple[str, str]] | None:
@@ -286,7 +315,7 @@ def hits_to_json_lines(file: str, hits: Iterable[Hit]) -> list[str]:
     """One JSON object per hit with the DESIGN.md keys, non-ASCII kept as is."""
     lines = []
     for hit in hits:
-        record = {"file": file, **asdict(hit)}
+        record = {"file": file, **hit._asdict()}
         lines.append(json.dumps({key: record[key] for key in JSON_KEYS}, ensure_ascii=False))
     return lines
 
@@ -316,6 +345,34 @@ def _group(matches: list[Match], spans: Sequence[tuple[int, int]]) -> list[tuple
     if current:
         out.append((i, spans[i], current))
     return out
+
+
+def _context(article: _Article) -> str:
+    """A sentence naming no platform belongs to the text's subject, else the most-named so far, else overall."""
+    if article.default_platform:
+        return article.default_platform
+    if article.seen:
+        seen = article.seen
+        return max(seen, key=seen.__getitem__)
+    if article.overall is None:
+        article.overall = _overall_platform(article.matches)
+    return article.overall
+
+
+def _polar_values(polar_terms: list[tuple[int, int, int, Term]], negated: set[int] | frozenset[int],
+                  ) -> tuple[list[tuple[int, int, float]], float]:
+    """(start, end, signed weight) of positive/negative words with negation applied, and the lowest hedge."""
+    polar: list[tuple[int, int, float]] = []
+    hedge = 1.0
+    for i, start, end, term in polar_terms:
+        label = term.label
+        if label == "hedge":
+            if term.weight < hedge:
+                hedge = term.weight
+        elif label not in _NEGATING:
+            value = term.weight if label == "positive" else -term.weight
+            polar.append((start, end, -value if i in negated else value))
+    return polar, hedge
 
 
 def _overall_platform(matches: list[Match]) -> str:

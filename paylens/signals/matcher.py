@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import partial
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -41,8 +43,16 @@ def fold(text: str) -> str:
     return low
 
 
-Match = tuple[int, int, Term]
-"""A term found at body[start:end], as (start, end, term)."""
+class Match(NamedTuple):
+    """A term found at body[start:end]."""
+
+    start: int
+    end: int
+    term: Term
+
+
+# Matches are gathered as plain tuples and typed in one C-level pass (no Python frame per match).
+_as_matches = partial(map, partial(tuple.__new__, Match))
 
 
 class Matcher:
@@ -109,17 +119,21 @@ class Matcher:
         return _resolve(found)
 
 
-_Parts = tuple[tuple[Term, ...], tuple[Term, ...], tuple[Term, ...], bool, tuple[Term, ...], bool]
-"""A key's terms by kind: (aliases, signals, polarity words, has a negation, domain words, is a mask)."""
-_NO_PARTS: _Parts = ((), (), (), False, (), False)
+_ALIAS, _SIGNAL, _POLAR, _DOMAIN = range(4)  # slots of a key's terms by kind, in the order _resolve reads them
+_Parts = tuple[tuple[tuple[int, tuple[Term, ...]], ...], bool, tuple[Term, ...] | None]
+"""A key's terms: ((slot, terms) for each kind present, is a mask, its polar words minus negations or None)."""
+_NO_PARTS: _Parts = ((), False, None)
 
 
 def _parts(group: tuple[Term, ...]) -> _Parts:
     """Split a key's terms by kind once, so matching does not loop over them."""
     polarity = tuple(t for t in group if t.kind == "polarity")
-    return (tuple(t for t in group if t.kind == "alias"), tuple(t for t in group if t.kind == "signal"), polarity,
-            any(t.label == "negation" for t in polarity), tuple(t for t in group if t.kind == "domain"),
-            any(t.kind == "mask" for t in group))
+    by_slot = (tuple(t for t in group if t.kind == "alias"), tuple(t for t in group if t.kind == "signal"), polarity,
+               tuple(t for t in group if t.kind == "domain"))
+    kinds = tuple((slot, terms) for slot, terms in enumerate(by_slot) if terms)
+    has_negation = any(t.label == "negation" for t in polarity)
+    return (kinds, any(t.kind == "mask" for t in group),
+            tuple(t for t in polarity if t.label != "negation") if has_negation else None)
 
 
 def _dedupe(terms: list[Term]) -> tuple[Term, ...]:
@@ -155,45 +169,25 @@ def _resolve(found: list[tuple[int, int, _Parts]]) -> list[Match]:
     one encloses it (spans are unique), so a running "furthest end" per kind decides.
     """
     found.sort()  # by start, longest first; one key per span, so payloads are never compared
-    alias_end = signal_end = polar_end = domain_end = mask_end = any_end = -1
-    kept: list[Match] = []
+    ends = [-1, -1, -1, -1]  # furthest end so far per slot (_ALIAS, _SIGNAL, _POLAR, _DOMAIN)
+    mask_end = any_end = -1
+    kept: list[tuple[int, int, Term]] = []
     add = kept.append
-    for start, neg_end, (aliases, signals, polarity, has_negation, domain, mask) in found:
+    for start, neg_end, (kinds, mask, plain_polar) in found:
         end = -neg_end
         if mask_end >= end:
             continue
-        inside_alias = alias_end >= end  # "抖音" in "抖音支付" is a name, not a theme
-        if aliases:
-            if not inside_alias:
-                for term in aliases:
-                    add((start, end, term))
-            if end > alias_end:
-                alias_end = end
-        if signals:
-            if signal_end < end and not inside_alias:
-                for term in signals:
-                    add((start, end, term))
-            if end > signal_end:
-                signal_end = end
-        if polarity:
-            if polar_end < end:
-                if has_negation and any_end >= end:  # "不" in "不互通" is part of a word, not a negation
-                    for term in polarity:
-                        if term.label != "negation":
-                            add((start, end, term))
-                else:
-                    for term in polarity:
+        outside_alias = ends[_ALIAS] < end  # "抖音" in "抖音支付" is a name, not a theme
+        for slot, terms in kinds:
+            if ends[slot] < end:
+                if slot == _POLAR and plain_polar is not None and any_end >= end:
+                    terms = plain_polar  # "不" in "不互通" is part of a word, not a negation
+                if outside_alias or slot == _POLAR:
+                    for term in terms:
                         add((start, end, term))
-            if end > polar_end:
-                polar_end = end
-        if domain:
-            if domain_end < end and not inside_alias:
-                for term in domain:
-                    add((start, end, term))
-            if end > domain_end:
-                domain_end = end
+                ends[slot] = end
         if mask and end > mask_end:  # a mask: hides what lies inside it
             mask_end = end
         if end > any_end:
             any_end = end
-    return kept
+    return list(_as_matches(kept))
