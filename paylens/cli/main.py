@@ -174,25 +174,38 @@ def signals(files: tuple[Path, ...], as_json: bool, data_dir: Path | None) -> No
 
 
 @cli.command("eval-signals")
-@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=False)
 @click.option("--split", default=None, metavar="NAME",
               help="Evaluate one split (train, test, dev, ... or all); default: each split in the file.")
+@click.option("--corrections", "corrections", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, metavar="FILE",
+              help="Also score the hits analysts corrected in FILE (data/corrections.csv's format) against the "
+                   "articles of --data.")
 @data_option
 @handled
-def eval_signals(gold: Path, split: str | None, data_dir: Path | None) -> None:
-    """Precision, recall and F1 per signal on a labelled gold CSV."""
+def eval_signals(gold: Path | None, split: str | None, corrections: Path | None, data_dir: Path | None) -> None:
+    """Precision, recall and F1 per signal, and stance by signal, on a labelled CSV and/or analysts' corrections."""
     from paylens.signals.evaluate import evaluate, format_report, load_gold
     from paylens.signals.extract import Extractor
 
-    extractor = Extractor.from_dir(settings(data_dir).data_dir / "lexicon")
-    rows = load_gold(gold)
-    present = list(dict.fromkeys(r.split for r in rows))  # file order: train before test in the gold set
-    if split is not None and split != "all" and split not in present:
-        raise InputError(f"{gold}: no rows with split {split!r} (splits: {', '.join(present) or 'none'})")
-    for name in ([split] if split else present):
-        report = evaluate(rows, extractor, None if name == "all" else name)
-        click.echo(f"== split: {name} ==")
-        click.echo(format_report(report))
+    if gold is None and corrections is None:
+        raise InputError("eval-signals:1: give a labelled CSV, --corrections FILE, or both")
+    cfg = settings(data_dir)
+    extractor = Extractor.from_dir(cfg.data_dir / "lexicon")
+    if gold is not None:
+        rows = load_gold(gold)
+        present = list(dict.fromkeys(r.split for r in rows))  # file order: train before test in the gold set
+        if split is not None and split != "all" and split not in present:
+            raise InputError(f"{gold}: no rows with split {split!r} (splits: {', '.join(present) or 'none'})")
+        for name in ([split] if split else present):
+            report = evaluate(rows, extractor, None if name == "all" else name)
+            click.echo(f"== split: {name} ==")
+            click.echo(format_report(report))
+    if corrections is not None:
+        from paylens.signals.evaluate import corrections_report, format_corrections
+
+        click.echo(f"== corrections: {corrections} ==")
+        click.echo(format_corrections(corrections_report(corrections, cfg.data_dir, extractor)))
 
 
 @cli.command()

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from paylens.errors import InputError
-from paylens.signals.evaluate import GoldRow, Label, evaluate, format_report, load_gold, parse_labels
+from paylens.signals.evaluate import (
+    GoldRow,
+    Label,
+    evaluate,
+    evaluate_corrections,
+    format_corrections,
+    format_report,
+    load_corrections,
+    load_gold,
+    parse_labels,
+)
 from paylens.signals.extract import Extractor
 
 
@@ -73,3 +85,107 @@ def test_format_report(extractor: Extractor) -> None:
     assert any(line.startswith("ai_assistant") and line.split()[1:4] == ["1", "1", "0"] for line in lines)
     assert any(line.startswith("micro") for line in lines)
     assert "stance accuracy" in text and "platform accuracy" in text
+
+
+def test_confusion_counts_stance_on_signal_and_platform(extractor: Extractor) -> None:
+    def row(i: str, text: str, labels: str) -> GoldRow:
+        return GoldRow(i, "dev", "en", None, text, parse_labels(labels))
+    gold = [
+        row("1", "Regulators fined Alipay for breaking payment rules.", "regulatory_pressure:alipay:negative"),
+        row("2", "Regulators fined Alipay for breaking payment rules.", "regulatory_pressure:alipay:neutral"),
+        row("3", "Regulators fined Alipay for breaking payment rules.", "regulatory_pressure:jd_pay:negative"),
+    ]
+    report = evaluate(gold, extractor)
+    predicted = {h.stance for r in report.results for h in r.hits}
+    assert len(predicted) == 1  # one sentence, one stance
+    stance = predicted.pop()
+    cells = report.confusion["regulatory_pressure"]
+    # row 3's platform was not hit: it counts for platform accuracy, not in the confusion matrix
+    assert sum(cells.values()) == 2
+    assert cells.get(("negative", stance), 0) >= 1 and cells.get(("neutral", stance), 0) >= 1
+    assert report.stance_agreement("regulatory_pressure") == (1, 2)
+    text = format_report(report)
+    assert any(line.startswith("regulatory_pressure") and line.split()[1:3] == ["2", "0.500"]
+               for line in text.splitlines())
+
+
+def test_article_rows_are_extracted_as_one_text(tmp_path, extractor: Extractor) -> None:
+    path = tmp_path / "articles.csv"
+    path.write_text(
+        "id,split,lang,platform_context,text,labels,source_url,note,article\n"
+        "a1,dev,en,,Alipay launched an AI assistant.,ai_assistant:alipay:neutral,,,A\n"
+        "a2,dev,en,,Regulators fined the company over it.,regulatory_pressure:alipay:negative,,,A\n"
+        "b1,dev,en,,Regulators fined the company over it.,,,,B\n", encoding="utf-8")
+    gold = load_gold(path)
+    assert [r.article for r in gold] == ["A", "A", "B"]
+    report = evaluate(gold, extractor)
+    by_id = {r.row.id: r for r in report.results}
+    # the second sentence of A is about Alipay only through the first: its hit comes back to row a2
+    assert {(h.signal, h.platform) for h in by_id["a2"].hits} == {("regulatory_pressure", "alipay")}
+    assert {h.signal for h in by_id["a1"].hits} == {"ai_assistant"}
+    assert all(h.evidence == by_id[h_id].row.text for h_id in by_id for h in by_id[h_id].hits)
+    assert not by_id["b1"].hits  # B stands alone: no platform to carry
+    same_rows_alone = evaluate([GoldRow(r.id, r.split, r.lang, r.platform_context, r.text, r.labels) for r in gold],
+                               extractor)
+    assert not {r.row.id: r for r in same_rows_alone.results}["a2"].hits
+
+
+def test_corrections_score_the_corrected_hits(tmp_path, extractor: Extractor) -> None:
+    body = "Alipay launched an AI assistant.\nRegulators fined WeChat Pay for breaking payment rules."
+    hits = {(h.sentence_idx, h.platform, h.signal): h for h in extractor.extract(body)}
+    assert (0, "alipay", "ai_assistant") in hits and (1, "wechat_pay", "regulatory_pressure") in hits
+    aid = "0123456789abcdef"
+    path = tmp_path / "corrections.csv"
+    path.write_text(
+        "article_id,sentence_idx,platform_id,signal,action,stance,reason,who,corrected_at\n"
+        f"{aid},0,alipay,ai_assistant,stance,negative,first thought,ann,2026-12-01T00:00:00\n"
+        f"{aid},0,alipay,ai_assistant,not_signal,,a demo not a launch,ann,2026-12-02T00:00:00\n"
+        f"{aid},1,wechat_pay,regulatory_pressure,stance,negative,a fine,ann,2026-12-01T00:00:00\n"
+        f"{aid},1,alipay,regulatory_pressure,stance,negative,missed,ann,2026-12-01T00:00:00\n"
+        "fedcba9876543210,0,alipay,ai_assistant,not_signal,,gone,ann,2026-12-01T00:00:00\n", encoding="utf-8")
+    fixes = load_corrections(path, {"alipay", "wechat_pay"})
+    report = evaluate_corrections(fixes, {aid: body}, extractor)
+    assert (report.corrections, report.missing_articles) == (4, 1)  # the latest row for the first hit wins
+    assert (report.drops, report.drops_found) == (1, 1)
+    assert (report.stance_fixes, report.stance_found) == (2, 1)
+    score = report.score
+    assert (score.tp, score.fp, score.fn) == (1, 1, 1)
+    predicted = hits[(1, "wechat_pay", "regulatory_pressure")].stance
+    assert report.confusion == {"regulatory_pressure": {("negative", predicted): 1}}
+    assert "still found: 1" in format_corrections(report)
+
+
+def test_load_corrections_lists_bad_rows(tmp_path) -> None:
+    path = tmp_path / "fixes.csv"
+    path.write_text(
+        "article_id,sentence_idx,platform_id,signal,action,stance,reason,who,corrected_at\n"
+        "0123456789abcdef,x,alipay,ai_assistant,not_signal,,why,ann,2026-12-01T00:00:00\n"
+        "0123456789abcdef,1,nowhere,ai_assistant,not_signal,,why,ann,2026-12-01T00:00:00\n"
+        "0123456789abcdef,1,alipay,ai_assistant,stance,sideways,why,ann,2026-12-01T00:00:00\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_corrections(path, {"alipay"})
+    assert [p.split(": ")[0] for p in info.value.problems] == [f"{path}:2", f"{path}:3", f"{path}:4"]
+
+
+def test_cli_eval_signals_corrections(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from paylens.cli.main import cli
+    from tests.signals.conftest import LEXICON_DIR
+
+    data = tmp_path / "data"
+    (data / "articles").mkdir(parents=True)
+    shutil.copytree(LEXICON_DIR, data / "lexicon")
+    body = "Regulators fined WeChat Pay for breaking payment rules."
+    (data / "articles" / "a.txt").write_text(f"title: A\nlang: en\n\n{body}\n", encoding="utf-8")
+    from paylens.store.sources import read_articles
+
+    aid = read_articles(data)[0].sha256[:16]
+    fixes = tmp_path / "fixes.csv"
+    fixes.write_text("article_id,sentence_idx,platform_id,signal,action,stance,reason,who,corrected_at\n"
+                     f"{aid},0,wechat_pay,regulatory_pressure,not_signal,,test,ann,2026-12-01T00:00:00\n",
+                     encoding="utf-8")
+    result = CliRunner().invoke(cli, ["eval-signals", "--corrections", str(fixes), "--data", str(data)])
+    assert result.exit_code == 0, result.output
+    assert "still found: 1 (false positives)" in result.output
+    assert CliRunner().invoke(cli, ["eval-signals", "--data", str(data)]).exit_code == 2
