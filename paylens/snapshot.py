@@ -17,7 +17,7 @@ import pandas as pd
 from paylens import queries
 from paylens.csv_export import to_csv_bytes
 from paylens.exports import to_xlsx_bytes
-from paylens.store.reader import build_id
+from paylens.store.reader import build_id, lake_snapshot
 from paylens.url_state import DEFAULT_VIEW, VIEW_KEYS, compare_pair, view_params
 
 # csv file -> (page, query) for every chart and table the dashboard draws.
@@ -142,5 +142,7 @@ def build_bundle(con: duckdb.DuckDBPyConnection, filters: Mapping[str, object], 
             "workbook": {"file": WORKBOOK, "sheets": list(sheets), "sha256": sha256(workbook)},
             "data_files": data_hashes(data_dir),
         }
+        if (snapshot_id := lake_snapshot(con)) is not None:  # a DuckLake store: which snapshot these rows are from
+            manifest["lake_snapshot"] = snapshot_id
         zf.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
     return buf.getvalue()

@@ -24,7 +24,8 @@ def build(data_dir: Path | None, db: Path | None) -> None:
     from paylens.store.build import build as run_build
 
     result = run_build(settings(data_dir, db))
-    click.echo(f"built {result.db_path} (build {result.build_id[:12]})")
+    lake = f", DuckLake snapshot {result.lake_snapshot}" if result.lake_snapshot is not None else ""
+    click.echo(f"built {result.db_path} (build {result.build_id[:12]}{lake})")
     for table, n in result.counts.items():
         click.echo(f"  {table:18} {n:>8,}")
 
@@ -295,6 +296,22 @@ def snapshot(params: tuple[str, ...], out: Path, base_url: str, data_dir: Path |
         con.close()
     out.write_bytes(data)
     click.echo(f"wrote {out} ({len(data):,} bytes)")
+
+
+@cli.command("lake-load")
+@click.option("--from", "source", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="A store file to publish (a file store or a synthetic one).")
+@db_option
+@handled
+def lake_load(source: Path, db: Path | None) -> None:
+    """Publish an existing store file into the DuckLake named by --db / PAYLENS_DB as one new snapshot."""
+    from paylens.store.lake import is_lake, load_file, parse_spec
+
+    target = settings(db_path=db).db_path
+    if not is_lake(target):
+        raise InputError(f"--db:1: {target} is not a DuckLake; give ducklake:postgres:<dsn> (and PAYLENS_LAKE_DATA)")
+    build_id, snapshot = load_file(parse_spec(target), source)
+    click.echo(f"published {source} (build {build_id[:22]}) as DuckLake snapshot {snapshot}")
 
 
 @cli.command("queries")

@@ -16,6 +16,7 @@ from paylens.config import Settings
 from paylens.store.catalogue import describe
 from paylens.store.corrections import STORE_COLUMNS as CORRECTION_COLUMNS
 from paylens.store.corrections import apply_corrections
+from paylens.store.lake import LakeWriteLock, is_lake, parse_spec, publishing, write_lock
 from paylens.store.metrics_csv import MetricRow
 from paylens.store.reader import store_error
 from paylens.store.sources import Sources, read_all
@@ -32,6 +33,7 @@ class BuildResult:
     db_path: Path
     build_id: str
     counts: dict[str, int]
+    lake_snapshot: int | None = None  # the DuckLake snapshot the build published (None for a file store)
 
 
 class StoreLock(FileLock):
@@ -46,8 +48,10 @@ class StoreLock(FileLock):
             raise store_error(exc, self.db_path, writing=True) from exc
 
 
-def lock_for(db_path: Path) -> FileLock:
-    """One writer at a time per store path."""
+def lock_for(db_path: Path) -> FileLock | LakeWriteLock:
+    """One writer at a time per store path (per DuckLake, across machines, for a `ducklake:` setting)."""
+    if is_lake(db_path):
+        return write_lock(parse_spec(db_path))
     try:
         db_path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -153,13 +157,36 @@ def build(cfg: Settings) -> BuildResult:
 
 def build_locked(cfg: Settings) -> BuildResult:
     """The build itself; the caller holds the store's lock."""
-    db = cfg.db_path
-    clean_temp_files(db)
-    src = read_all(cfg.data_dir)  # raises InputError before anything is written
+    return _build_lake(cfg) if is_lake(cfg.db_path) else _write_file(cfg)
+
+
+def _read_frames(cfg: Settings) -> tuple[dict[str, pd.DataFrame], str]:
+    """Validate data/ and turn it into the store's frames (InputError before anything is written)."""
+    src = read_all(cfg.data_dir)
     hits, fixes = apply_corrections(extract_hits(src.articles, cfg.data_dir / "lexicon"), src.corrections)
     frames, build_id = _frames(src, hits), src.data_sha256
     frames["hit_corrections"] = pd.DataFrame(fixes, columns=list(CORRECTION_COLUMNS))
     del src, hits  # the rows live on in the frames: free the row objects before DuckDB copies the frames
+    return frames, build_id
+
+
+def _build_lake(cfg: Settings) -> BuildResult:
+    """Build into a temp file as for a file store, then publish it to the lake as one snapshot."""
+    spec = parse_spec(cfg.db_path)
+    frames, build_id = _read_frames(cfg)
+    try:
+        with publishing(spec, build_id) as (tmp, snapshot):
+            counts = write_store(tmp, frames, build_id, lexicon_dir=cfg.data_dir / "lexicon")
+    except (duckdb.Error, OSError) as exc:  # the temp file could not be written: the lake is untouched
+        raise store_error(exc, spec.build_file, writing=True) from exc
+    return BuildResult(cfg.db_path, build_id, counts, lake_snapshot=snapshot[0])
+
+
+def _write_file(cfg: Settings) -> BuildResult:
+    """The file store's write: temp file beside the live one, swapped in."""
+    db = cfg.db_path
+    clean_temp_files(db)
+    frames, build_id = _read_frames(cfg)
     try:
         with replacing(db) as tmp:
             counts = write_store(tmp, frames, build_id, lexicon_dir=cfg.data_dir / "lexicon")

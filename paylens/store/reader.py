@@ -13,6 +13,7 @@ import duckdb
 from paylens.errors import StoreError, StoreMissingError
 
 STORE_ALIAS = "store"
+LAKE_PREFIX = "ducklake:"  # a store setting naming a DuckLake (store.lake), not a file
 USE_STORE = "use store"  # the alias above as a fixed statement
 
 
@@ -78,13 +79,14 @@ class StoreConnection:
     cursor is pointed at the store (and wrapped the same way) before it is handed out.
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, lake_snapshot: int | None = None) -> None:
         self._con = con
+        self.lake_snapshot = lake_snapshot  # the DuckLake snapshot id served (None for a file store)
 
     def cursor(self) -> StoreConnection:
         cur = self._con.cursor()
         cur.execute(USE_STORE)
-        return StoreConnection(cur)
+        return StoreConnection(cur, self.lake_snapshot)
 
     def __getattr__(self, name: str):
         return getattr(self._con, name)
@@ -99,7 +101,13 @@ def open_store(db_path: Path) -> StoreConnection:
     config. So every call gets a private in-memory instance with the file attached read-only and made
     the default catalog (tables, views and macros all resolve in it); then file access from SQL is
     switched off and the configuration locked.
+
+    A `ducklake:postgres:...` setting opens the lake's newest snapshot instead (store.lake.open_lake_store).
     """
+    if str(db_path).startswith(LAKE_PREFIX):
+        from paylens.store.lake import open_lake_store, parse_spec
+
+        return open_lake_store(parse_spec(db_path))
     generation(db_path)
     con = duckdb.connect(":memory:")
     try:
@@ -116,6 +124,11 @@ def open_store(db_path: Path) -> StoreConnection:
     return StoreConnection(con)
 
 
+def lake_snapshot(con: StoreConnection | duckdb.DuckDBPyConnection) -> int | None:
+    """The DuckLake snapshot id a connection serves (None for a file store)."""
+    return getattr(con, "lake_snapshot", None) if isinstance(con, StoreConnection) else None
+
+
 def build_id(con: StoreConnection | duckdb.DuckDBPyConnection) -> str:
     """The build id (sha256 of data/) stored in the file; StoreError when the file has no build_info."""
     try:
@@ -127,7 +140,10 @@ def build_id(con: StoreConnection | duckdb.DuckDBPyConnection) -> str:
 
 
 class StoreHandle:
-    """Holds one open read-only connection; reopens when a rebuild swapped a new file in."""
+    """Holds one open read-only connection; reopens when a rebuild swapped a new file in.
+
+    For a `ducklake:postgres:...` setting it serves the lake's newest snapshot instead (store.lake.LakeHandle).
+    """
 
     def __init__(self, db_path: Path) -> None:
         self.db_path = db_path
@@ -135,9 +151,16 @@ class StoreHandle:
         self._gen: Generation | None = None
         self._con: StoreConnection | None = None
         self._build_id = ""
+        self._lake = None
+        if str(db_path).startswith(LAKE_PREFIX):
+            from paylens.store.lake import LakeHandle, parse_spec
+
+            self._lake = LakeHandle(parse_spec(db_path))
 
     def current(self) -> tuple[StoreConnection, str]:
-        """The connection for the newest store file and its build id."""
+        """The connection for the newest store file (or lake snapshot) and its build id."""
+        if self._lake is not None:
+            return self._lake.current()
         gen = generation(self.db_path)
         with self._lock:
             if gen != self._gen or self._con is None:
