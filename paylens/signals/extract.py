@@ -31,6 +31,16 @@ _NOTHING: frozenset[int] = frozenset()
 _PHRASE_NEGATIONS = frozenset(("without", "rather than", "instead of", "free of", "far from", "contrary to", "而非",
                                "而不是", "不是"))
 _HIT_ORDER = attrgetter("signal", "platform", "rival")
+# A sentence that refers back to the previous one's action ("此举", "the move") carries its themes and platforms;
+# one that refers back to a company ("the company", 该公司) and names none is about the previous one's platform.
+# Looked for near the sentence's start only: "此举" late in a sentence usually points inside it.
+_ACTION_BACKREF = re.compile(
+    r"此举|此舉|该举措|該舉措|这一举措|這一舉措|这一举动|這一舉動|此番|这一做法|這一做法|这一变化|這一變化|这一策略|這一策略"
+    r"|\b(?:the|this|that|such a)\s+(?:move|moves|step|decision|shift|push|initiative|strategy|gambit|approach)\b",
+    re.IGNORECASE)
+_COMPANY_BACKREF = re.compile(r"该公司|該公司|该平台|該平台|\b(?:the|this)\s+(?:company|firm|platform)\b",
+                              re.IGNORECASE)
+BACKREF_REACH = 24  # characters from a sentence's start within which a back-reference counts
 JSON_KEYS = ("file", "platform", "signal", "stance", "evidence", "sentence_idx", "score", "rival")
 THREAT = "competitive_threat"  # its hits name the threatened platform and the rival that moves
 
@@ -138,20 +148,21 @@ class Extractor:
             return []
         article = _Article(body, matches, default_platform)
         hits: list[Hit] = []
-        for idx, span, found in _group(matches, sentence_spans(body)):  # sentences in order
+        spans = sentence_spans(body)
+        for idx, span, found in _group(matches, spans):  # sentences in order
             reading = _read(found)
             if reading.signals:
                 self._sentence(article, idx, span, reading, hits)
             if reading.named:
                 article.note(reading.named, idx)
-        return hits
+        return _carry_forward(body, spans, hits) if hits else hits
 
     def _sentence(self, article: _Article, idx: int, span: tuple[int, int], reading: _Reading,
                   hits: list[Hit]) -> None:
         """Steps for a sentence with theme words: attribution, themes, the payments gate, then its hits."""
         start, end = span
-        reading.context = "" if reading.named else _context(article)
         reading.sentence = _new_tuple(Sentence, (idx, article.body[start:end], start, end))
+        reading.context = "" if reading.named else _context(article, reading.sentence)
         if reading.has_negation:
             reading.negated = _negated(reading.sentence, reading.found)
         themes = reading.themes = self._themes(reading.signals, reading.negated)
@@ -347,8 +358,16 @@ def _group(matches: list[Match], spans: Sequence[tuple[int, int]]) -> list[tuple
     return out
 
 
-def _context(article: _Article) -> str:
-    """A sentence naming no platform belongs to the text's subject, else the most-named so far, else overall."""
+def _context(article: _Article, sentence: Sentence) -> str:
+    """A sentence naming no platform belongs to the text's subject, else the most-named so far, else overall.
+
+    One that refers back to a company ("the company", 该公司) belongs to the single platform the sentence
+    right before it named, whatever the text's subject.
+    """
+    if article.seen and _COMPANY_BACKREF.search(sentence.text, 0, BACKREF_REACH):
+        before = [p for p, (_, last) in article.seen.items() if last == sentence.idx - 1]
+        if len(before) == 1:
+            return before[0]
     if article.default_platform:
         return article.default_platform
     if article.seen:
@@ -357,6 +376,38 @@ def _context(article: _Article) -> str:
     if article.overall is None:
         article.overall = _overall_platform(article.matches)
     return article.overall
+
+
+def _carry_forward(body: str, spans: Sequence[tuple[int, int]], hits: list[Hit]) -> list[Hit]:
+    """Add hits to sentences that refer back to the one before ("此举", "the move"): its themes, for its platforms.
+
+    A carried hit keeps the earlier hit's platform, rival and stance, takes the later sentence as evidence and is
+    scored CONTEXT_FACTOR lower; a signal the later sentence already has for that platform is not carried.
+    """
+    by_idx: dict[int, list[Hit]] = {}
+    for hit in hits:
+        by_idx.setdefault(hit.sentence_idx, []).append(hit)
+    carried = False
+    for idx in sorted(by_idx):
+        nxt = idx + 1
+        if nxt >= len(spans):
+            continue
+        start, end = spans[nxt]
+        if not _ACTION_BACKREF.search(body, start, min(end, start + BACKREF_REACH)):
+            continue
+        own = by_idx.setdefault(nxt, [])
+        have = {(h.signal, h.platform) for h in own}
+        text = body[start:end]
+        for hit in by_idx[idx]:
+            if (hit.signal, hit.platform) not in have:
+                have.add((hit.signal, hit.platform))
+                own.append(_new_tuple(Hit, (hit.platform, hit.signal, hit.stance, text, nxt,
+                                            round(hit.score * CONTEXT_FACTOR, 3), hit.rival)))
+                carried = True
+        own.sort(key=_HIT_ORDER)
+    if not carried:
+        return hits
+    return [hit for idx in sorted(by_idx) for hit in by_idx[idx]]
 
 
 def _polar_values(polar_terms: list[tuple[int, int, int, Term]], negated: set[int] | frozenset[int],
