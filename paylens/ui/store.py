@@ -60,6 +60,38 @@ def run(name: str, params: Mapping[str, object] | None = None) -> pd.DataFrame:
     return frame
 
 
+class ListedArticle:
+    """`article_id in listed`: whether articles_list holds that article for these filters, asked of the store
+    for that one id (a link may open an article on another page of the list than the one shown)."""
+
+    def __init__(self, params: Mapping[str, object]) -> None:
+        self.params = dict(params)
+
+    def row(self, article_id: str) -> pd.DataFrame:
+        """The article's row of the list (empty when the filters leave it out)."""
+        return run("articles_list", {**self.params, "article_id": article_id, "page_size": 1})
+
+    def __contains__(self, article_id: object) -> bool:
+        return isinstance(article_id, str) and bool(article_id) and not self.row(article_id).empty
+
+    def label(self, article_id: str) -> str:
+        """'2024-06-01 · Title' of the article, or the id itself if the list lacks it."""
+        from paylens.charts.tables import articles_table
+
+        rows = articles_table(self.row(article_id))
+        return rows["label"].iloc[0] if len(rows) else article_id
+
+
+def deferred_run(name: str, params: Mapping[str, object] | None = None) -> Callable[[], pd.DataFrame]:
+    """A zero-argument function running a named query on the store when called (a download's click).
+
+    Not cached: a whole list (articles_list: 707,810 rows at 1M articles) is read once per click, not kept.
+    """
+    path = db_path()
+    bound = queries.bind(queries.get(name), params)  # bad parameters fail now, on the page, not on the click
+    return lambda: queries.run(handle(path).current()[0], name, bound)
+
+
 @st.cache_data(show_spinner=False, max_entries=32, ttl=6 * 3600)
 def _distinct(name: str, column: str, items: tuple, build: str, path: str) -> list:
     con, _ = handle(path).current()
@@ -99,7 +131,9 @@ def frame_key(frame: object) -> tuple | None:
     return entry[1] if entry is not None and entry[0]() is frame else None
 
 
-@st.cache_resource(show_spinner=False, max_entries=32, ttl=6 * 3600)
+# 128 figures: every chart of every page for the bench's 12 competitor sets (~10 charts a set) stays cached;
+# at 32, Signals' four figures x 12 sets evicted each other in turn and every change rebuilt all four.
+@st.cache_resource(show_spinner=False, max_entries=128, ttl=6 * 3600)
 def _figure(builder: str, key: tuple, _build: Callable, _args: tuple, _kwargs: dict):
     """A built figure, shared by every session while its inputs' keys are equal (never mutated afterwards:
     st.plotly_chart serialises a copy)."""
