@@ -40,6 +40,15 @@ _ACTION_BACKREF = re.compile(
     re.IGNORECASE)
 _COMPANY_BACKREF = re.compile(r"该公司|該公司|该平台|該平台|\b(?:the|this)\s+(?:company|firm|platform)\b",
                               re.IGNORECASE)
+# A platform named only in passing: a comparison or a roll-call of incumbents ("仅次于微信", "unlike Alipay",
+# "incumbents WeChat Pay and Alipay", "支付宝等巨头"). Wider cues ("than", "including", 相较于) were tried and cost
+# more labelled pairs than they saved on the tuning sets. It keeps a competitive-threat hit (rivals are
+# named so) but not the sentence's other themes, as long as another platform is named outright.
+_PASSING_BEFORE = re.compile(
+    r"(?:仅次于|僅次於|不同于|不同於|巨头|巨頭|老牌|\b(?:unlike|incumbents?|the likes of)\b)[^,;:，；：。]{0,16}$",
+    re.IGNORECASE)
+_PASSING_AFTER = re.compile(r"[^,;:，；：。]{0,3}?(?:等(?!待|到|候)|那样|那樣)")
+PASSING_LOOKBACK = 40  # characters before a mention searched for a passing cue
 BACKREF_REACH = 24  # characters from a sentence's start within which a back-reference counts
 JSON_KEYS = ("file", "platform", "signal", "stance", "evidence", "sentence_idx", "score", "rival")
 THREAT = "competitive_threat"  # its hits name the threatened platform and the rival that moves
@@ -216,6 +225,7 @@ class Extractor:
         named = reading.named
         platforms = self._platforms.get(tuple(named) if named else reading.context) or self._attributed(named,
                                                                                                      reading.context)
+        focus = self._focus(reading, platforms) if len(named) > 1 else platforms
         factor = hedge if named else hedge * CONTEXT_FACTOR
         firing, directed = self._firing(reading, hedge)
         if len(firing) > 1 and self._yields:
@@ -226,8 +236,9 @@ class Extractor:
             plain = self._no_rivals[platforms] = tuple((p, "") for p in platforms)
         out: list[Hit] = []
         rivals = False
+        focused = plain if focus is platforms else tuple((p, "") for p in focus)
         for signal, strength in firing.items():
-            pairs: Sequence[tuple[str, str]] = plain
+            pairs: Sequence[tuple[str, str]] = focused
             if signal == THREAT:
                 pairs = self._threat_pairs(reading.sentence, reading.found, named, platforms, directed) or plain
                 rivals = pairs is not plain
@@ -235,6 +246,21 @@ class Extractor:
         if len(platforms) > 1 or rivals:
             out.sort(key=_HIT_ORDER)
         hits.extend(out)
+
+    def _focus(self, reading: _Reading, platforms: tuple[str, ...]) -> tuple[str, ...]:
+        """The named platforms without those named only in passing (when another is named outright)."""
+        sentence = reading.sentence
+        text, offset = sentence.text, sentence.start
+        outright: set[str] = set()
+        for start, end, term in reading.found:
+            if term.kind != "alias" or term.label in outright:
+                continue
+            s, e = start - offset, end - offset
+            if not (_PASSING_BEFORE.search(text, max(0, s - PASSING_LOOKBACK), s) or _PASSING_AFTER.match(text, e)):
+                outright.add(term.label)
+        if not outright or len(outright) == len(reading.named):
+            return platforms
+        return tuple(self._with_parents([p for p in reading.named if p in outright]))
 
     def _attributed(self, named: dict[str, int], context: str) -> tuple[str, ...]:
         """The platforms a sentence's hits go to: those named (with their parents), else the context's (cached)."""
