@@ -204,3 +204,40 @@ def test_hits_are_well_formed_for_any_text(extractor: Extractor, body: str) -> N
         assert hit.evidence == sentences[hit.sentence_idx]
         assert hit.signal in SIGNAL_IDS and hit.stance in ("positive", "negative", "neutral")
         assert 0.0 < hit.score <= 1.0
+
+
+def test_a_back_reference_carries_the_previous_sentences_hits(extractor: Extractor) -> None:
+    body = "支付宝向商户免费发放碰一下设备，并给出激活奖励。此举真正瞄准的是线下小店。"
+    hits = extractor.extract(body)
+    carried = [h for h in hits if h.sentence_idx == 1]
+    assert [(h.signal, h.platform) for h in carried] == [("touchless_subsidy", "alipay")]
+    assert carried[0].evidence == "此举真正瞄准的是线下小店。"  # the later sentence, verbatim
+    assert carried[0].score < hits[0].score
+    # the same second sentence without "此举" refers to nothing: no hit
+    plain = extractor.extract("支付宝向商户免费发放碰一下设备，并给出激活奖励。业内人士真正关注的是线下小店。")
+    assert [h.sentence_idx for h in plain] == [0]
+
+
+def test_the_company_is_the_platform_named_just_before(extractor: Extractor) -> None:
+    text = "Alipay launched a new wallet feature. The company was fined by regulators for breaking payment rules."
+    hits = [(h.sentence_idx, h.signal, h.platform) for h in extractor.extract(text, default_platform="wechat_pay")]
+    assert hits == [(1, "regulatory_pressure", "alipay")]
+    other = "Alipay launched a new wallet feature. Regulators fined it for breaking payment rules."
+    assert [h.platform for h in extractor.extract(other, default_platform="wechat_pay")] == ["wechat_pay"]
+
+
+def test_a_platform_named_in_passing_gets_no_theme(extractor: Extractor) -> None:
+    passing = extractor.extract("抖音支付不断增加小程序和新功能，想做超级App，不同于老牌的微信支付。")
+    assert {(h.signal, h.platform) for h in passing} == {("feature_sprawl", "douyin_pay")}
+    both = extractor.extract("抖音支付不断增加小程序和新功能，想做超级App，微信支付也一样。")
+    assert {h.platform for h in both if h.signal == "feature_sprawl"} == {"douyin_pay", "wechat_pay"}
+
+
+def test_an_ai_apps_feature_list_is_not_feature_sprawl(extractor: Extractor) -> None:
+    text = "Yuanbao added more functions and features: ride-hailing, short videos and news feeds."
+    signals = {h.signal for h in extractor.extract(text)}
+    assert "ai_assistant" in signals and "feature_sprawl" not in signals
+    # the same sentence without yields.csv's "feature_sprawl yields to ai_assistant" reads as feature sprawl
+    unyielding = Extractor(extractor.lexicon)
+    unyielding._yields = {k: v for k, v in extractor._yields.items() if k != ("feature_sprawl", "ai_assistant")}
+    assert "feature_sprawl" in {h.signal for h in unyielding.extract(text)}
