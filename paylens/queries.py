@@ -20,13 +20,15 @@ PARAM_RE = re.compile(r"\$([a-z_][a-z0-9_]*)")
 LIST_PARAMS = frozenset({"competitors", "categories", "signals", "terms"})
 DATE_PARAMS = frozenset({"from", "to"})
 # Integer parameters and their allowed range, checked when bound: DuckDB would fail on a negative LIMIT or
-# an out-of-range value with an exception that is no help to an analyst. max_points 0 means "no thinning".
-INT_RANGES: dict[str, tuple[int, int]] = {"limit": (1, 100_000), "max_points": (0, 1_000_000), "depth": (0, 4096)}
+# an out-of-range value with an exception that is no help to an analyst. max_points 0 means "no thinning",
+# page_size 0 "every row" (articles_list: one page for the table, all of them for CSV and export).
+INT_RANGES: dict[str, tuple[int, int]] = {"limit": (1, 100_000), "max_points": (0, 1_000_000), "depth": (0, 4096),
+                                          "page_size": (0, 100_000), "offset": (0, 1_000_000_000)}
 INT_PARAMS = frozenset(INT_RANGES)
 # Parameters an analyst may leave out: empty list means "all", the date range is open.
 DEFAULTS: dict[str, object] = {
     "competitors": [], "categories": [], "signals": [],
-    "from": date(1900, 1, 1), "to": date(2100, 12, 31), "limit": 500, "max_points": 300,
+    "from": date(1900, 1, 1), "to": date(2100, 12, 31), "limit": 500, "max_points": 300, "page_size": 0, "offset": 0,
     "platform": "", "signal": "", "stance": "", "article_id": "", "family": "", "publisher": "", "depth": 0,
 }
 

@@ -30,6 +30,8 @@ SAMPLES = {
     "terms": "alipay,支付宝",
     "publisher": "",
     "depth": "8",
+    "page_size": "200",
+    "offset": "0",
 }
 NAMES = sorted(queries.load_all())
 # What each query returns, column by column: pages, CSVs and other tools rely on these names and this order.
@@ -37,6 +39,8 @@ EXPECTED_COLUMNS = {
     "article_detail": ["article_id", "title", "url", "publisher", "date", "lang", "file", "body"],
     "article_hits": ["sentence_idx", "platform_id", "platform", "signal", "stance", "score", "evidence"],
     "article_sources": ["url", "publisher", "title", "date", "similarity", "found_at"],
+    "article_publishers": ["publisher"],
+    "articles_count": ["articles"],
     "articles_list": ["article_id", "date", "title", "publisher", "lang", "url", "file", "hits", "signals",
         "platforms"],
     "compare_coverage": ["metric", "metric_label", "family", "platform_values", "rival_values"],
@@ -169,6 +173,74 @@ def test_articles_list_follows_the_competitors(con):
     hit_free = set(everything.loc[everything["hits"] == 0, "article_id"])
     for row in jd.itertuples():
         assert row.article_id in hit_free or "jd_pay" in row.platforms.split(", ")
+
+
+@pytest.mark.parametrize("competitors", ["", "alipay,wechat_pay"])
+def test_articles_list_pages_add_up_to_the_whole_list_and_its_count(con, competitors):
+    params = {"competitors": competitors}
+    everything = queries.run(con, "articles_list", params)
+    total = queries.run(con, "articles_count", params)["articles"].iloc[0]
+    assert total == len(everything) > 2
+    pages = [queries.run(con, "articles_list", {**params, "page_size": 2, "offset": start})
+             for start in range(0, total + 2, 2)]
+    assert [len(p) for p in pages] == [2] * (total // 2) + [total % 2] * (total % 2) + [0]
+    pd.testing.assert_frame_equal(pd.concat(pages[:-1], ignore_index=True), everything)
+
+
+def test_articles_list_answers_for_one_article_within_the_filters(con):
+    everything = queries.run(con, "articles_list", {})
+    jd = set(queries.run(con, "articles_list", {"competitors": "jd_pay"})["article_id"])
+    outside = next(a for a in everything["article_id"] if a not in jd)
+    inside = next(iter(jd))
+    one = queries.run(con, "articles_list", {"competitors": "jd_pay", "article_id": inside})
+    assert list(one["article_id"]) == [inside]
+    assert queries.run(con, "articles_list", {"competitors": "jd_pay", "article_id": outside}).empty
+
+
+def test_article_publishers_are_the_list_s_publishers_once(con):
+    listed = queries.run(con, "articles_list", {})["publisher"].dropna()
+    assert queries.run(con, "article_publishers", {})["publisher"].tolist() == sorted(set(listed)) != []
+
+
+# The evidence list as a plain scan of every hit: what signal_evidence must return, however it finds the rows.
+EVIDENCE_SCAN = """
+select a.date, h.platform_id, p.short_name as platform, h.signal, h.stance, nullif(h.rival, '') as rival,
+       h.score, h.evidence, a.title, a.publisher, a.url, h.article_id, h.sentence_idx, a.lang
+from signal_hits h join articles a using (article_id) join platforms p using (platform_id)
+where ($signal = '' or h.signal = $signal) and ($platform = '' or h.platform_id = $platform)
+  and ($stance = '' or h.stance = $stance)
+  and (len($competitors) = 0 or list_contains($competitors, h.platform_id))
+  and (a.date is null or a.date between $from and $to)
+order by a.date desc nulls last, h.article_id, h.sentence_idx, h.platform_id, h.signal, h.rival
+limit $limit
+"""
+
+
+def evidence_cases(con) -> list[dict]:
+    """Parameter sets that make signal_evidence stop at a month (small limits), cut months at either end, or
+    run out of hits (large limits), for every signal and stance."""
+    dates = [("1900-01-01", "2100-12-31"), ("2019-03-15", "2024-10-20"), ("2020-02-01", "2020-02-29")]
+    cases = []
+    signals = [""] + [r[0] for r in con.execute("select distinct signal from signal_hits order by 1").fetchall()]
+    for i, signal in enumerate(signals):
+        for limit in (1, 3, 10, 60, 5000):
+            d_from, d_to = dates[(i + limit) % len(dates)]
+            cases.append({"signal": signal, "limit": limit, "from": d_from, "to": d_to,
+                          "stance": ("", "positive", "negative", "neutral")[(i + limit) % 4],
+                          "platform": ("", "alipay")[limit % 2],
+                          "competitors": ("", "alipay,wechat_pay,jd_pay")[i % 2]})
+    return cases
+
+
+def test_signal_evidence_equals_a_scan_of_every_hit(con):
+    filled = []
+    for params in evidence_cases(con):
+        got = queries.run(con, "signal_evidence", params)
+        bound = queries.bind(queries.get("signal_evidence"), params)
+        want = queries.to_frame(con.cursor().execute(EVIDENCE_SCAN, bound))
+        pd.testing.assert_frame_equal(got, want, obj=str(params))
+        filled.append(len(got) == params["limit"])
+    assert any(filled) and not all(filled), "both kinds: lists cut at a month and lists that run out of hits"
 
 
 @pytest.mark.parametrize("name, value, message", [

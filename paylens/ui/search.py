@@ -64,7 +64,7 @@ def _filters(f: Filters, fixed: Mapping[str, str]) -> dict[str, str]:
         chosen["stance"] = url_choice("Stance", "q_stance", ["", *STANCES], "", where=cols[2],
                                       format_func=lambda s: s or "Any stance") or ""
     if "publisher" not in fixed:
-        publishers = [""] + distinct("articles_list", "publisher")
+        publishers = [""] + distinct("article_publishers", "publisher")
         chosen["publisher"] = url_choice("Publisher", "q_publisher", publishers, "", where=cols[3],
                                          format_func=lambda p: p or "Any publisher") or ""
     return chosen

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -10,10 +11,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from paylens.article_view import escape_markdown
-from paylens.csv_export import deferred_csv
+from paylens.csv_export import to_csv_bytes
 from paylens.errors import PaylensError
-from paylens.exports import MIME, deferred, to_xlsx_bytes
+from paylens.exports import MIME, export_bytes, to_xlsx_bytes
 from paylens.ui.filters import Filters
+from paylens.ui.store import deferred_run
 
 
 def file_name(stem: str, f: Filters, extra: str = "", ext: str = "csv") -> str:
@@ -44,24 +46,36 @@ def download_csv(df: pd.DataFrame, stem: str, f: Filters, extra: str = "", key: 
                  help: str | None = None) -> None:
     """Download CSV, Excel and Parquet buttons with exactly these rows, each file written only when clicked.
 
-    The CSV is formula-safe (`deferred_csv`); the workbook writes text as text and adds an About sheet; clicking
+    The CSV is formula-safe (`to_csv_bytes`); the workbook writes text as text and adds an About sheet; clicking
     does not rerun the page.
     """
-    key = key or f"dl_{stem}_{extra}"
-    tip = help or f"{len(df):,} rows, the ones behind this chart"
-    info = about(stem, f, extra)
     frame = df.copy(deep=False)
+    _download_buttons(lambda: frame, len(df), stem, f, extra, key, help)
+
+
+def download_query(name: str, params: Mapping[str, object], rows: int, stem: str, f: Filters, extra: str = "",
+                   key: str | None = None, help: str | None = None) -> None:
+    """`download_csv` for rows the page does not hold (every page of a paged list): the named query runs when a
+    button is clicked, not on every rerun; `rows` is how many it gives (for the tooltip)."""
+    _download_buttons(deferred_run(name, params), rows, stem, f, extra, key, help)
+
+
+def _download_buttons(rows_of: Callable[[], pd.DataFrame], rows: int, stem: str, f: Filters, extra: str,
+                      key: str | None, help: str | None) -> None:
+    key = key or f"dl_{stem}_{extra}"
+    tip = help or f"{rows:,} rows, the ones behind this chart"
+    info = about(stem, f, extra)
     with st.container(horizontal=True, gap="small"):
-        st.download_button("Download CSV", data=deferred_csv(df), file_name=file_name(stem, f, extra),
+        st.download_button("Download CSV", data=lambda: to_csv_bytes(rows_of()), file_name=file_name(stem, f, extra),
                            mime="text/csv", key=key, icon=":material/download:", on_click="ignore",
-                           disabled=df.empty, help=tip)
-        st.download_button("Excel", data=lambda: to_xlsx_bytes({stem: frame}, _stamped(info)),
+                           disabled=not rows, help=tip)
+        st.download_button("Excel", data=lambda: to_xlsx_bytes({stem: rows_of()}, _stamped(info)),
                            file_name=file_name(stem, f, extra, "xlsx"), mime=MIME["xlsx"], key=f"{key}_xlsx",
-                           on_click="ignore", disabled=df.empty, type="tertiary",
+                           on_click="ignore", disabled=not rows, type="tertiary",
                            help=tip + "; with an About sheet (filters, link, build)")
-        st.download_button("Parquet", data=deferred(frame, "parquet"), file_name=file_name(stem, f, extra, "parquet"),
-                           mime=MIME["parquet"], key=f"{key}_parquet", on_click="ignore", disabled=df.empty,
-                           type="tertiary", help=tip)
+        st.download_button("Parquet", data=lambda: export_bytes(rows_of(), "parquet"),
+                           file_name=file_name(stem, f, extra, "parquet"), mime=MIME["parquet"],
+                           key=f"{key}_parquet", on_click="ignore", disabled=not rows, type="tertiary", help=tip)
 
 
 def sources(df: pd.DataFrame, key: str) -> None:

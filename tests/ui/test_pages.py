@@ -329,6 +329,37 @@ def test_an_article_linked_from_another_page_stays_open(app, two_per_page, fixtu
     assert at.selectbox(key="w_article").value == last, "turning pages keeps the article being read"
 
 
+def test_articles_page_reads_one_page_and_the_whole_list_only_when_a_download_is_clicked(
+        app, downloads, two_per_page, fixture_store, monkeypatch):
+    asked: list[dict] = []
+    real = queries.run
+
+    def spy(con, name, params=None):
+        if name == "articles_list":
+            asked.append(dict(params or {}))
+        return real(con, name, params)
+
+    monkeypatch.setattr(queries, "run", spy)
+    corpus = _corpus(fixture_store)
+    asked.clear()
+    st.cache_data.clear()
+    at = app("pages/articles.py", competitors="", page="2")
+    assert _problems(at) == []
+    listed = [p for p in asked if not p.get("article_id")]  # not the reader's one-article look-ups
+    assert [(p["page_size"], p["offset"]) for p in listed] == [(two_per_page, 2)], "one page, from the store"
+    asked.clear()
+    assert downloads["dl_articles_"]["data"]() == to_csv_bytes(corpus)
+    assert [p.get("page_size", 0) for p in asked] == [0], "the click runs the whole list once"
+
+
+def test_articles_outside_the_dates_show_the_empty_state(app, downloads):
+    at = app("pages/articles.py", competitors="", **{"from": "1990-01-01", "to": "1990-12-31"})
+    assert _problems(at) == []
+    assert any("No articles in this date range" in i.value for i in at.info)
+    assert not [s for s in at.selectbox if s.key == "w_page"] and not at.dataframe
+    assert downloads["dl_articles_"]["disabled"] is True
+
+
 @pytest.mark.parametrize("bad", ["0", "abc", "999"])
 def test_invalid_page_in_the_link_is_dropped_with_a_notice(app, two_per_page, bad):
     at = app("pages/articles.py", competitors="", page=bad)
