@@ -37,6 +37,9 @@ SERIES_END = date(2025, 12, 31)      # every series ends here (fixed, so builds 
 ARTICLE_START = date(2015, 1, 1)
 ARTICLE_DAYS = (SERIES_END - ARTICLE_START).days + 1
 CHUNK = 64                           # rows generated per work item (parallelism for the big insert)
+CHUNK_ROWS = 5_000_000               # metric rows per transaction: what bounds the build's memory
+# DuckDB's own cap for the build (its sorts, joins and aggregates spill to disk beyond it; default: 80% of RAM)
+MEMORY_LIMIT = "2GB"
 DAILY_WEIGHT = 30                    # a daily series gets ~30 rows for every row of a monthly one
 ALWAYS = DEFAULT_COMPETITORS               # platforms in every series: the default view is never empty
 # The metric the Metrics page opens on is daily here, so the first page shows thousands of points.
@@ -326,7 +329,7 @@ def write_synthetic(path: Path, metric_rows: int, articles: int, seed: int,
     catalogue = _catalogue(data_dir, seed)
     series = _series(catalogue, list(platforms["platform_id"]), metric_rows, seed)
     # Insertion order is kept (preserve_insertion_order), so metric_values lands sorted without a sort.
-    con = duckdb.connect(str(path), config={"preserve_insertion_order": True})
+    con = duckdb.connect(str(path), config={"preserve_insertion_order": True, "memory_limit": MEMORY_LIMIT})
     try:
         con.execute("set enable_progress_bar = false")
         con.execute(SCHEMA.read_text())
@@ -359,37 +362,45 @@ def write_synthetic(path: Path, metric_rows: int, articles: int, seed: int,
     return con, counts
 
 
-def _write_metric_values(con: duckdb.DuckDBPyConnection, metric_rows: int) -> None:
-    """Insert metric_values in two halves on two connections at once, committed in order.
+def _write_metric_values(con: duckdb.DuckDBPyConnection, metric_rows: int, chunk_rows: int | None = None) -> None:
+    """Insert metric_values in chunks of ~chunk_rows, each its own transaction, committed in order.
 
-    One INSERT of unnested ranges runs on one core, so each half gets its own connection (cursor) and
-    transaction; the second half commits only after the first, so the rows land in sort order.
+    Memory stays flat in the row count: an uncommitted chunk is held by its transaction, so one INSERT of
+    every row (or two halves, the first version) kept ~120 bytes a row until its commit (12.4 GB at 100M rows).
+    One INSERT of unnested ranges runs on about one core, so two connections (cursors) take turns: while one
+    commits chunk k the other already generates chunk k+1; a chunk commits only after the one before it, so
+    the rows land in sort order and at most two chunks are uncommitted at a time.
     """
-    first_done = threading.Event()
+    chunk_rows = chunk_rows or CHUNK_ROWS
+    bounds = [(lo, min(lo + chunk_rows, metric_rows)) for lo in range(0, metric_rows, chunk_rows)] or [(0, 0)]
+    committed = [threading.Event() for _ in bounds]
     errors: list[BaseException] = []
 
-    def insert(lo: int, hi: int, after: threading.Event | None) -> None:
+    def worker(first: int) -> None:
         cur = con.cursor()
         try:
-            cur.execute("begin transaction")
-            cur.execute(METRIC_VALUES_SQL, {"end": SERIES_END, "chunk": CHUNK, "lo": lo, "hi": hi})
-            if after is not None:
-                after.wait()
-            if errors:
-                cur.execute("rollback")
-            else:
-                cur.execute("commit")
+            for k in range(first, len(bounds), 2):
+                if errors:
+                    return
+                lo, hi = bounds[k]
+                cur.execute("begin transaction")
+                try:
+                    cur.execute(METRIC_VALUES_SQL, {"end": SERIES_END, "chunk": CHUNK, "lo": lo, "hi": hi})
+                    if k:
+                        committed[k - 1].wait()
+                    cur.execute("rollback" if errors else "commit")
+                finally:
+                    committed[k].set()  # set even on failure, so the other worker never waits forever
         except BaseException as exc:  # recorded, re-raised by the caller's thread
             errors.append(exc)
+            for event in committed:
+                event.set()
         finally:
-            if after is None:
-                first_done.set()
             cur.close()
 
-    half = metric_rows // 2
-    second = threading.Thread(target=insert, args=(half, metric_rows + 1, first_done))
+    second = threading.Thread(target=worker, args=(1,))
     second.start()
-    insert(0, half, None)
+    worker(0)
     second.join()
     if errors:
         raise errors[0]

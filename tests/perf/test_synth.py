@@ -47,6 +47,25 @@ def test_same_seed_same_store(synth_store, tmp_path):
     assert _table(synth_store, "build_info")["build_id"].tolist() == _table(again, "build_info")["build_id"].tolist()
 
 
+def test_chunks_change_nothing_not_even_the_row_order(synth_store, tmp_path, monkeypatch):
+    import paylens.perf.synth as synth
+
+    monkeypatch.setattr(synth, "CHUNK_ROWS", 7_001)  # five chunks of metric rows, boundaries inside series
+    chunked = tmp_path / "chunked.duckdb"
+    synthesize(chunked, ROWS, ARTICLES, seed=7)
+
+    def stored(db) -> pd.DataFrame:  # in storage order: the table must land sorted without a sort
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            return con.execute("select * from metric_values order by rowid").df()
+        finally:
+            con.close()
+
+    one, five = stored(synth_store), stored(chunked)
+    pd.testing.assert_frame_equal(one, five)
+    assert one.equals(one.sort_values(["metric", "platform_id", "period_end"], kind="stable"))
+
+
 def test_other_seed_other_values(synth_store, tmp_path):
     other = tmp_path / "other.duckdb"
     synthesize(other, ROWS, ARTICLES, seed=8)
