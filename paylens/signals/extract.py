@@ -19,6 +19,8 @@ from paylens.signals.taxonomy import MARKET
 
 MIN_SCORE = 0.5
 CROSS_SURFACE_WEIGHT = 0.6  # "Taobao now accepts WeChat Pay": a group's shopping app with a rival's payment
+GENERIC_WEIGHT = 0.2  # generic words (and shopping apps, 0.05) tip others over; for some signals not alone
+GENERIC_NEEDS_CONTEXT = frozenset(("ecosystem_dependence",))  # "淘宝天猫的交易额", "电商场景": no dependence said
 CONTEXT_FACTOR = 0.9  # a hit attributed from context rather than a named platform
 NEGATION_REACH = 10  # gap tokens a full-strength negation reaches forward (English word 2, CJK char 1)
 _NEGATING = frozenset(("negation", "denial"))
@@ -278,6 +280,8 @@ class Extractor:
             for weight in themes[signal].values():
                 miss *= 1.0 - weight
             strength = 1.0 - miss
+            if signal in GENERIC_NEEDS_CONTEXT and max(themes[signal].values()) <= GENERIC_WEIGHT:
+                continue
             if strength * hedge >= minimum:
                 firing[signal] = strength
             elif signal == THREAT and len(reading.named) > 1:
