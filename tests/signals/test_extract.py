@@ -241,3 +241,14 @@ def test_an_ai_apps_feature_list_is_not_feature_sprawl(extractor: Extractor) -> 
     unyielding = Extractor(extractor.lexicon)
     unyielding._yields = {k: v for k, v in extractor._yields.items() if k != ("feature_sprawl", "ai_assistant")}
     assert "feature_sprawl" in {h.signal for h in unyielding.extract(text)}
+
+
+def test_generic_words_alone_are_no_ecosystem_dependence(extractor: Extractor, monkeypatch) -> None:
+    import paylens.signals.extract as extract
+
+    text = "根据阿里巴巴的财报，淘宝天猫2024财年的商品交易额超过7万亿元，电商场景仍是最大的。"
+    assert extractor.extract(text, default_platform="alipay") == []
+    monkeypatch.setattr(extract, "GENERIC_NEEDS_CONTEXT", frozenset())  # the old rule: four generic words fire
+    assert [h.signal for h in extractor.extract(text, default_platform="alipay")] == ["ecosystem_dependence"]
+    said = "支付宝的线上交易仍高度依赖淘宝天猫的电商场景。"
+    assert "ecosystem_dependence" in {h.signal for h in extractor.extract(said)}
