@@ -9,9 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 from paylens import queries
+from paylens.charts.tables import ARTICLES_PER_PAGE
 from paylens.cli.main import cli
 from paylens.perf import queries as bench
 from paylens.perf.synth import synthesize
+from paylens.store.reader import open_store
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +31,18 @@ def test_bench_json_has_every_key(tiny_store):
     report = json.loads(result.stdout)
     for key in ("queries", "pages", "signals_articles_per_s", "build_s", "peak_rss_mb", "naive"):
         assert key in report
-    assert {q["name"] for q in report["queries"]} == set(queries.load_all())
+    variants = {"articles_list:last_page", "articles_list:every_row"}
+    assert {q["name"] for q in report["queries"]} == set(queries.load_all()) | variants
+    rows = {q["name"]: q["rows"] for q in report["queries"]}
+    con = open_store(tiny_store)
+    try:
+        sample = bench.representative_params(con)
+        shared = {k: sample[k] for k in ("competitors", "from", "to")}
+        total = int(queries.run(con, "articles_count", shared).iloc[0, 0])
+    finally:
+        con.close()
+    assert 0 < total == rows["articles_list:every_row"], "every row: what the CSV gives"
+    assert rows["articles_list"] == rows["articles_list:last_page"] == min(total, ARTICLES_PER_PAGE)
     for q in report["queries"]:
         assert set(q) == {"name", "rows", "p50_ms", "p95_ms", "raw_p50_ms", "raw_p95_ms", "ratio"}
     assert {p["page"] for p in report["pages"]} == set(bench.page_files())
