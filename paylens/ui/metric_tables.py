@@ -30,14 +30,20 @@ def rows_behind(series: pd.DataFrame, f: Filters, metric: str) -> None:
     if series.empty:
         empty_state("No values for this metric and these platforms.")
         return
-    rows_tab, pivot_tab = st.tabs(["Rows with sources", "Pivot: period x platform"])
-    with rows_tab:
-        st.caption("Change is against the calendar period right before and the same period a year earlier, of the "
-                   "same series only; when that period has no value it is named, never replaced by an older one.")
-        st.dataframe(metric_rows_table(series), hide_index=True, width="stretch",
-                     column_config={"Source": st.column_config.LinkColumn("Source", display_text="open")})
-    with pivot_tab:
-        pivot = pivot_table(series)
-        st.dataframe(pivot, hide_index=True, width="stretch")
-        st.caption("Values as published; blank = no value. The sources are in the other tab and below.")
-        download_csv(pivot, "metric_pivot", f, metric, key="dl_pivot")
+    # Only the open tab is built and sent (on_change="rerun" makes the tabs report which one is open): the
+    # pivot and its download cost nothing until an analyst asks for them.
+    rows_tab, pivot_tab = st.tabs(["Rows with sources", "Pivot: period x platform"], key="metric_tables",
+                                  on_change="rerun")
+    if rows_tab.open is not False:
+        with rows_tab:
+            st.caption("Change is against the calendar period right before and the same period a year earlier, of "
+                       "the same series only; when that period has no value it is named, never replaced by an older "
+                       "one.")
+            st.dataframe(metric_rows_table(series), hide_index=True, width="stretch",
+                         column_config={"Source": st.column_config.LinkColumn("Source", display_text="open")})
+    if pivot_tab.open:
+        with pivot_tab:
+            pivot = pivot_table(series)
+            st.dataframe(pivot, hide_index=True, width="stretch")
+            st.caption("Values as published; blank = no value. The sources are in the other tab and below.")
+            download_csv(pivot, "metric_pivot", f, metric, key="dl_pivot")

@@ -351,3 +351,21 @@ def test_story_vs_numbers_click_a_bar_for_that_periods_sentences(app):
     cards = " ".join(app.page.locator("[class*='st-key-impact_evidence_card_']").all_inner_texts())
     assert "Competitive threat" in cards, f"no sentences shown for {period}"
     app.screenshot("workflow-impact")
+
+
+def test_metric_pivot_tab_is_built_when_opened_and_downloads_its_rows(app):
+    app.open("/metrics?competitors=alipay,wechat_pay", charts=1)
+    page = app.page
+    pivot_download = page.locator(".st-key-dl_pivot")
+    assert pivot_download.count() == 0, "the pivot is not built while its tab is closed"
+    page.get_by_role("tab", name="Pivot: period x platform").click()
+    pivot_download.first.wait_for(state="visible", timeout=DOWNLOAD_TIMEOUT_MS)
+    app.settle(charts=1)
+    with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as info:
+        pivot_download.get_by_role("button").first.click()
+    name, rows = info.value.suggested_filename, _rows(Path(info.value.path()).read_bytes())
+    assert name.startswith("paylens_metric_pivot_") and rows, name
+    assert {"Alipay", "WeChat Pay"} & set(rows[0]), list(rows[0])  # one column per platform
+    page.get_by_role("tab", name="Rows with sources").click()
+    app.settle(charts=1)
+    assert app.errors() == []
