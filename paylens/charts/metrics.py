@@ -13,8 +13,18 @@ from paylens.charts.palette import CONFIDENCE_SYMBOLS, colour, dash
 from paylens.charts.text import esc
 from paylens.units import axis_title, format_value
 
-HOVER = ("<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]}: <b>%{customdata[3]}</b><br>"
-         "Source: %{customdata[4]} (%{customdata[5]})<br>Confidence: %{customdata[6]}<extra></extra>")
+# The platform is the same for every point of a trace, so it is written into the trace's template once rather
+# than carried by each point (a third of a long series' hover data on the wire).
+HOVER = ("<b>{platform}</b> {platform_zh}<br>%{{customdata[0]}}: <b>%{{customdata[1]}}</b><br>"
+         "Source: %{{customdata[2]}} (%{{customdata[3]}})<br>Confidence: %{{customdata[4]}}<extra></extra>")
+
+
+def hover_template(platform: str, platform_zh: str) -> str:
+    """The hover template of one platform's trace, its names escaped (no markup, no template field)."""
+    def safe(name: str) -> str:
+        return esc(name).replace("%", "&#37;").replace("{", "&#123;").replace("}", "&#125;")
+
+    return HOVER.format(platform=safe(platform), platform_zh=safe(platform_zh))
 
 
 def _esc_column(values: pd.Series, missing: str | None = None) -> list[str]:
@@ -27,7 +37,7 @@ def _esc_column(values: pd.Series, missing: str | None = None) -> list[str]:
 
 
 def hover_data(df: pd.DataFrame) -> list[tuple]:
-    """Per row: platform, platform (zh), period, formatted value, publisher, source date, confidence."""
+    """Per row: period, formatted value, publisher, source date, confidence (the platform is in the template)."""
     n = len(df)
     if n == 0:
         return []
@@ -37,8 +47,8 @@ def hover_data(df: pd.DataFrame) -> list[tuple]:
     formatted = ([format_value(v, unit) for v in values] if (units == unit).all()
                  else [format_value(v, u) for v, u in zip(values, units, strict=True)])
     return list(zip(
-        _esc_column(df["platform"]), _esc_column(df["platform_zh"].fillna("")), _esc_column(df["period"]),
-        formatted, _esc_column(df["source_publisher"]), _esc_column(df["source_date"], missing="n.d."),
+        _esc_column(df["period"]), formatted, _esc_column(df["source_publisher"]),
+        _esc_column(df["source_date"], missing="n.d."),
         df["confidence"].to_numpy(dtype=object, na_value=None).tolist(), strict=True,
     ))
 
@@ -105,13 +115,17 @@ def series_props(series: pd.DataFrame, joined: bool, showlegend: bool, size: int
         xs, ys, cds = with_gaps(series)
     else:
         xs, ys, cds = _objects(_ends(series)), _objects(series["value"].tolist()), _objects(hover_data(series))
-    symbols = _objects([CONFIDENCE_SYMBOLS.get(c[6], "circle") if c else "circle" for c in cds])
+    shapes = [CONFIDENCE_SYMBOLS.get(c[4], "circle") if c else "circle" for c in cds]
+    # One symbol for the whole trace when every point has the same confidence (the common case): no per-point array.
+    symbols = shapes[0] if shapes and all(s == shapes[0] for s in shapes) else _objects(shapes)
+    zh = series["platform_zh"].iloc[0]
     return {
         "type": "scatter", "x": xs, "y": ys, "name": esc(series["platform"].iloc[0]), "connectgaps": False,
         "legendgroup": pid, "showlegend": showlegend, "mode": "lines+markers" if joined else "markers",
         "line": {"color": colour(pid), "dash": dash(pid), "width": 2.5 if size > 8 else 2},
         "marker": {"color": colour(pid), "size": size, "symbol": symbols},
-        "customdata": cds, "hovertemplate": HOVER,
+        "customdata": cds,
+        "hovertemplate": hover_template(str(series["platform"].iloc[0]), "" if pd.isna(zh) else str(zh)),
     }
 
 

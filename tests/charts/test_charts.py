@@ -65,7 +65,7 @@ def test_hover_text_is_escaped():
     df = series([("alipay", "2020-01-01", 1)])
     df["source_publisher"] = "<script>x</script>"
     fig = metric_figure(df)
-    assert "&lt;script&gt;" in fig.data[0].customdata[0][4]
+    assert "&lt;script&gt;" in fig.data[0].customdata[0][2]
     assert "<script>" not in str(fig.to_plotly_json()["data"])
 
 
@@ -205,7 +205,7 @@ def test_compare_hover_is_escaped_and_other_publishers_stay_unjoined():
     df["research_firm"] = None
     fig = shared_metrics_figure(df)
     assert {t.mode for t in fig.data} == {"markers"}
-    assert fig.data[0].customdata[0][4] == "&lt;img src=x onerror=alert(1)&gt;"
+    assert fig.data[0].customdata[0][2] == "&lt;img src=x onerror=alert(1)&gt;"
     assert fig.layout.annotations[0].text == "&lt;b&gt;M&lt;/b&gt;"
     assert "<img" not in str(fig.to_plotly_json())
 
@@ -289,3 +289,24 @@ def test_calendar_series_break_at_every_missing_quarter():
     trace = metric_figure(df).data[0]
     # 2024-Q2 .. 2025-Q1 are missing: the line stops after 2024-Q1 even though that gap is the series' usual one
     assert list(trace.y) == [0.0, 1.0, None, 2.0, 3.0]
+
+
+def test_metric_hover_names_the_platform_once_per_trace_escaped():
+    df = series([("alipay", "2020-01-01", 1.0), ("alipay", "2021-01-01", 2.0)])
+    df["platform"] = "Ali<b>pay</b> %{customdata[0]}"
+    df["platform_zh"] = "支付宝"
+    fig = metric_figure(df)
+    data = next(t for t in fig.data if t.customdata is not None and len(t.customdata) == 2)
+    assert data.hovertemplate.startswith("<b>Ali&lt;b&gt;pay&lt;/b&gt; &#37;&#123;customdata[0]&#125;</b> 支付宝<br>")
+    assert data.hovertemplate.count("%{customdata[") == 5  # period, value, publisher, date, confidence per point
+    assert [cd[0] for cd in data.customdata] == ["2020-01-01", "2021-01-01"]
+    assert all("Ali" not in str(cd) for cd in data.customdata)
+
+
+def test_metric_marker_symbol_is_one_value_when_confidence_is_uniform():
+    df = series([("alipay", "2020-01-01", 1.0), ("alipay", "2021-01-01", 2.0), ("alipay", "2022-01-01", 3.0)])
+    uniform = next(t for t in metric_figure(df).data if len(t.x) == 3)
+    assert uniform.marker.symbol == "circle"
+    df.loc[1, "confidence"] = "approximate"
+    mixed = next(t for t in metric_figure(df).data if len(t.x) == 3)
+    assert list(mixed.marker.symbol) == ["circle", "circle-open", "circle"]
