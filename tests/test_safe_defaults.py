@@ -142,3 +142,11 @@ def _make_run_command(*overrides: str) -> str:
 def test_make_run_listens_on_this_machine_only_unless_told_otherwise():
     assert "--server.address 127.0.0.1 " in _make_run_command()
     assert "--server.address 0.0.0.0 " in _make_run_command("HOST=0.0.0.0")
+
+
+def test_plain_streamlit_run_listens_on_this_machine_only():
+    """`streamlit run dashboard.py` without make reads .streamlit/config.toml: loopback, not every interface."""
+    import tomllib
+
+    config = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["address"] == "127.0.0.1"
