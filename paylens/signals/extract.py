@@ -51,6 +51,15 @@ _PASSING_BEFORE = re.compile(
     re.IGNORECASE)
 _PASSING_AFTER = re.compile(r"[^,;:，；：。]{0,3}?(?:等(?!待|到|候)|那样|那樣)")
 PASSING_LOOKBACK = 40  # characters before a mention searched for a passing cue
+# Feature sprawl leans negative, but a sentence that only reports a launch or a figure ("首页新增了三个入口",
+# "added a travel channel") with no polar word and no one judging is news: neutral. On the tuning sets 14 such
+# sentences were labelled neutral, 3 negative; traffic chasing's reports split evenly, so it keeps its lean.
+REPORTED_NEUTRAL = frozenset(("feature_sprawl",))
+_REPORT = re.compile(r"\d|上线|上線|推出|新增|增加|开通|開通|宣布|发布|發布|测试|測試|加入|表示|显示|顯示|据|據|"
+                     r"\b(?:launch(?:ed|es)?|add(?:ed|s)?|rolled out|introduced|unveiled|said|says|announced|"
+                     r"according to|reported|shows|showed)\b", re.IGNORECASE)
+_OPINION = re.compile(r"分析|认为|認為|批评|批評|诟病|詬病|质疑|質疑|担心|擔心|吐槽|抱怨|"
+                      r"\b(?:critics?|analysts?|argues?|complain(?:s|ed)?|critici[sz](?:e|es|ed)|say)\b", re.IGNORECASE)
 BACKREF_REACH = 24  # characters from a sentence's start within which a back-reference counts
 JSON_KEYS = ("file", "platform", "signal", "stance", "evidence", "sentence_idx", "score", "rival")
 THREAT = "competitive_threat"  # its hits name the threatened platform and the rival that moves
@@ -297,6 +306,8 @@ class Extractor:
         sentence = reading.sentence
         default = self._stance[signal]
         if not polar:
+            if signal in REPORTED_NEUTRAL and _reported(sentence.text):
+                default = "neutral"
             for platform, rival in pairs:
                 out.append(_new_tuple(Hit, (platform, signal, default, sentence.text, sentence.idx, score, rival)))
             return
@@ -438,6 +449,11 @@ def _carry_forward(body: str, spans: Sequence[tuple[int, int]], hits: list[Hit])
     if not carried:
         return hits
     return [hit for idx in sorted(by_idx) for hit in by_idx[idx]]
+
+
+def _reported(text: str) -> bool:
+    """True when a sentence reports (a launch, a figure, a source) and no one in it judges."""
+    return bool(_REPORT.search(text)) and not _OPINION.search(text)
 
 
 def _polar_values(polar_terms: list[tuple[int, int, int, Term]], negated: set[int] | frozenset[int],

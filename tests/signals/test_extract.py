@@ -252,3 +252,12 @@ def test_generic_words_alone_are_no_ecosystem_dependence(extractor: Extractor, m
     assert [h.signal for h in extractor.extract(text, default_platform="alipay")] == ["ecosystem_dependence"]
     said = "支付宝的线上交易仍高度依赖淘宝天猫的电商场景。"
     assert "ecosystem_dependence" in {h.signal for h in extractor.extract(said)}
+
+
+def test_a_reported_feature_launch_is_neutral(extractor: Extractor) -> None:
+    def stance(text: str) -> str:
+        return next(h.stance for h in extractor.extract(text) if h.signal == "feature_sprawl")
+    assert stance("Alipay redesigned its home page again and added a travel channel.") == "neutral"
+    assert stance("Critics say Alipay redesigned its home page again.") == "negative"  # someone judges
+    assert stance("支付宝今年再度改版，首页新增了三个入口。") == "neutral"
+    assert stance("支付宝一次次改版，首页越来越臃肿。") == "negative"  # a polar word
