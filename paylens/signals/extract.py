@@ -49,6 +49,8 @@ _COMPANY_BACKREF = re.compile(r"该公司|該公司|该平台|該平台|\b(?:the
 _PASSING_BEFORE = re.compile(
     r"(?:仅次于|僅次於|不同于|不同於|巨头|巨頭|老牌|\b(?:unlike|incumbents?|the likes of)\b)[^,;:，；：。]{0,16}$",
     re.IGNORECASE)
+_PASSING_CUE = re.compile(  # any cue at all: most sentences have none
+    r"仅次于|僅次於|不同于|不同於|巨头|巨頭|老牌|等|那样|那樣|\b(?:unlike|incumbents?|the likes of)\b", re.IGNORECASE)
 _PASSING_AFTER = re.compile(r"[^,;:，；：。]{0,3}?(?:等(?!待|到|候)|那样|那樣)")
 PASSING_LOOKBACK = 40  # characters before a mention searched for a passing cue
 # Feature sprawl leans negative, but a sentence that only reports a launch or a figure ("首页新增了三个入口",
@@ -106,12 +108,14 @@ class _Article:
     seen: dict[str, tuple[int, int]] = field(default_factory=dict)  # platform -> (mentions so far, last idx)
     overall: str | None = None  # the most-named platform of the body, found on demand
     domain: list[tuple[int, int]] | None = None  # spans of payment-domain words, found on demand
+    last_named: tuple[int, tuple[str, ...]] = (-2, ())  # the last sentence naming platforms, and those platforms
 
     def note(self, named: dict[str, int], idx: int) -> None:
         """Count the platforms one sentence names."""
         seen = self.seen
         for platform, count in named.items():
             seen[platform] = (seen[platform][0] + count if platform in seen else count, idx)
+        self.last_named = (idx, tuple(named))
 
 
 def _read(found: list[Match]) -> _Reading:
@@ -262,6 +266,8 @@ class Extractor:
         """The named platforms without those named only in passing (when another is named outright)."""
         sentence = reading.sentence
         text, offset = sentence.text, sentence.start
+        if not _PASSING_CUE.search(text):
+            return platforms
         outright: set[str] = set()
         for start, end, term in reading.found:
             if term.kind != "alias" or term.label in outright:
@@ -405,10 +411,9 @@ def _context(article: _Article, sentence: Sentence) -> str:
     One that refers back to a company ("the company", 该公司) belongs to the single platform the sentence
     right before it named, whatever the text's subject.
     """
-    if article.seen and _COMPANY_BACKREF.search(sentence.text, 0, BACKREF_REACH):
-        before = [p for p, (_, last) in article.seen.items() if last == sentence.idx - 1]
-        if len(before) == 1:
-            return before[0]
+    last, before = article.last_named
+    if last == sentence.idx - 1 and len(before) == 1 and _COMPANY_BACKREF.search(sentence.text, 0, BACKREF_REACH):
+        return before[0]
     if article.default_platform:
         return article.default_platform
     if article.seen:
@@ -425,6 +430,8 @@ def _carry_forward(body: str, spans: Sequence[tuple[int, int]], hits: list[Hit])
     A carried hit keeps the earlier hit's platform, rival and stance, takes the later sentence as evidence and is
     scored CONTEXT_FACTOR lower; a signal the later sentence already has for that platform is not carried.
     """
+    if not _ACTION_BACKREF.search(body):  # one pass over the body: most texts refer back to no action
+        return hits
     by_idx: dict[int, list[Hit]] = {}
     for hit in hits:
         by_idx.setdefault(hit.sentence_idx, []).append(hit)
