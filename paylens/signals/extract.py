@@ -37,8 +37,8 @@ _HIT_ORDER = attrgetter("signal", "platform", "rival")
 # one that refers back to a company ("the company", 该公司) and names none is about the previous one's platform.
 # Looked for near the sentence's start only: "此举" late in a sentence usually points inside it.
 _ACTION_BACKREF = re.compile(
-    r"此举|此舉|该举措|該舉措|这一举措|這一舉措|这一举动|這一舉動|此番|这一做法|這一做法|这一变化|這一變化|这一策略|這一策略"
-    r"|\b(?:the|this|that|such a)\s+(?:move|moves|step|decision|shift|push|initiative|strategy|gambit|approach)\b",
+    r"(?=[此该該这這TtSs])(?:此举|此舉|该举措|該舉措|这一举措|這一舉措|这一举动|這一舉動|此番|这一做法|這一做法|这一变化|這一變化|这一策略|這一策略"
+    r"|\b(?:the|this|that|such a)\s+(?:move|moves|step|decision|shift|push|initiative|strategy|gambit|approach)\b)",
     re.IGNORECASE)
 _COMPANY_BACKREF = re.compile(r"该公司|該公司|该平台|該平台|\b(?:the|this)\s+(?:company|firm|platform)\b",
                               re.IGNORECASE)
@@ -430,7 +430,7 @@ def _carry_forward(body: str, spans: Sequence[tuple[int, int]], hits: list[Hit])
     A carried hit keeps the earlier hit's platform, rival and stance, takes the later sentence as evidence and is
     scored CONTEXT_FACTOR lower; a signal the later sentence already has for that platform is not carried.
     """
-    if not _ACTION_BACKREF.search(body):  # one pass over the body: most texts refer back to no action
+    if not _refers_back(body, spans, hits):
         return hits
     by_idx: dict[int, list[Hit]] = {}
     for hit in hits:
@@ -461,6 +461,20 @@ def _carry_forward(body: str, spans: Sequence[tuple[int, int]], hits: list[Hit])
 def _reported(text: str) -> bool:
     """True when a sentence reports (a launch, a figure, a source) and no one in it judges."""
     return bool(_REPORT.search(text)) and not _OPINION.search(text)
+
+
+def _refers_back(body: str, spans: Sequence[tuple[int, int]], hits: list[Hit]) -> bool:
+    """True when a sentence right after one with hits opens with a back-reference (checked at its head only)."""
+    last = -1
+    for hit in hits:
+        idx = hit.sentence_idx
+        if idx != last:
+            last = idx
+            if idx + 1 < len(spans):
+                start, end = spans[idx + 1]
+                if _ACTION_BACKREF.search(body, start, min(end, start + BACKREF_REACH)):
+                    return True
+    return False
 
 
 def _polar_values(polar_terms: list[tuple[int, int, int, Term]], negated: set[int] | frozenset[int],
