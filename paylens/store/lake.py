@@ -23,6 +23,7 @@ import os
 import re
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -157,8 +158,43 @@ def lake_duckdb(database: str = ":memory:") -> duckdb.DuckDBPyConnection:
     return con
 
 
+_tools: duckdb.DuckDBPyConnection | None = None
+_tools_guard = threading.Lock()
+
+
+def _tool_cursor() -> duckdb.DuckDBPyConnection:
+    """A new connection on this process's one DuckDB instance for catalog work (locks, publishing, snapshot ids).
+
+    Loading and verifying the two extensions costs ~0.4 s per DuckDB instance, so the writer's and the checker's
+    work shares one instance (never handed to query code); each reader gets a private, locked-down instance.
+    """
+    global _tools
+    with _tools_guard:
+        if _tools is None:
+            _tools = lake_duckdb()
+        return _tools.cursor()
+
+
+def _lake_alias(cur: duckdb.DuckDBPyConnection, spec: LakeSpec) -> str:
+    """The tool instance's (writable, unpinned) attach of this lake, made on first use."""
+    alias = f"lake_{spec.key}"
+    _attach(cur, spec, alias, read_only=False, if_missing=True)
+    return alias
+
+
+def _forget(spec: LakeSpec) -> None:
+    """Drop the tool instance's attach of the lake after an error (its catalog connection may be broken)."""
+    cur = _tool_cursor()
+    try:
+        cur.execute(f"detach database if exists lake_{spec.key}")
+    except duckdb.Error:
+        pass  # a failed detach leaves an attach the next call will fail on and report
+    finally:
+        cur.close()
+
+
 def _attach(con: duckdb.DuckDBPyConnection, spec: LakeSpec, alias: str, read_only: bool,
-            snapshot: int | None = None) -> None:
+            snapshot: int | None = None, if_missing: bool = False) -> None:
     """Attach the lake under alias (read-only and pinned at a snapshot for readers)."""
     options = [f"data_path {_literal(spec.data_path)}"]
     if read_only:
@@ -166,7 +202,8 @@ def _attach(con: duckdb.DuckDBPyConnection, spec: LakeSpec, alias: str, read_onl
     if snapshot is not None:
         options.append(f"snapshot_version {int(snapshot)}")
     try:
-        con.execute(f"attach {_literal(spec.spec)} as {alias} ({', '.join(options)})")
+        con.execute(f"attach {'if not exists ' if if_missing else ''}{_literal(spec.spec)} as {alias} "
+                    f"({', '.join(options)})")
     except duckdb.Error as exc:
         raise _lake_error(exc, spec, writing=not read_only) from exc
 
@@ -203,7 +240,7 @@ class LakeWriteLock:
         self.spec = spec
         self.timeout = timeout
         self._depth = 0
-        self._con: duckdb.DuckDBPyConnection | None = None
+        self._cur: duckdb.DuckDBPyConnection | None = None
         spec.cache_dir.mkdir(parents=True, exist_ok=True)
         self._local = FileLock(str(spec.cache_dir / f"lake-{spec.key}.write.lock"), timeout=timeout)
 
@@ -214,20 +251,21 @@ class LakeWriteLock:
             return
         self._local.acquire()
         try:
-            con = lake_duckdb()
+            cur = _tool_cursor()
+            pg = f"catalog_{self.spec.key}"
             try:
-                con.execute(f"attach {_literal(self.spec.dsn)} as catalog_db (type postgres)")
-                con.execute("begin")  # one PostgreSQL transaction (one connection) holds the lock until release
+                cur.execute(f"attach if not exists {_literal(self.spec.dsn)} as {pg} (type postgres)")
+                cur.execute("begin")  # one PostgreSQL transaction (one connection) holds the lock until release
                 deadline = time.monotonic() + self.timeout
-                while not con.execute("select * from postgres_query('catalog_db', $sql)",
-                                      {"sql": f"select pg_try_advisory_xact_lock({_lock_key(self.spec)})"}
+                while not cur.execute("select * from postgres_query($db, $sql)",
+                                      {"db": pg, "sql": f"select pg_try_advisory_xact_lock({_lock_key(self.spec)})"}
                                       ).fetchone()[0]:
                     if time.monotonic() > deadline:
                         raise StoreError(f"another writer has held the DuckLake for over {self.timeout:.0f} s; "
                                          f"try again when its build is done")
                     time.sleep(0.2)
             except BaseException:
-                con.close()
+                _end(cur)
                 raise
         except duckdb.Error as exc:
             self._local.release()
@@ -235,7 +273,7 @@ class LakeWriteLock:
         except BaseException:
             self._local.release()
             raise
-        self._con = con
+        self._cur = cur
         self._depth = 1
 
     def release(self) -> None:
@@ -243,10 +281,10 @@ class LakeWriteLock:
         self._depth -= 1
         if self._depth:
             return
-        con, self._con = self._con, None
+        cur, self._cur = self._cur, None
         try:
-            if con is not None:
-                con.close()  # ends the transaction and the connection: the advisory lock goes with it
+            if cur is not None:
+                _end(cur)  # ends the PostgreSQL transaction: the advisory lock goes with it
         finally:
             self._local.release()
 
@@ -256,6 +294,16 @@ class LakeWriteLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def _end(cur: duckdb.DuckDBPyConnection) -> None:
+    """Roll back a tool connection's open transaction (if any) and close it."""
+    try:
+        cur.rollback()
+    except duckdb.Error:
+        pass  # no transaction open
+    finally:
+        cur.close()
 
 
 _locks: dict[LakeSpec, LakeWriteLock] = {}
@@ -305,34 +353,38 @@ def publish(spec: LakeSpec, store_file: Path, build: str, before_commit: Callabl
     created afresh, all in one transaction: a failure or a kill at any point leaves the previous snapshot.
     `before_commit` is called just before COMMIT (tests read, raise or get killed there to prove that claim).
     """
-    con = lake_duckdb()
+    con = _tool_cursor()
+    src = f"src_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     try:
-        _attach(con, spec, "lake", read_only=False)
-        con.execute(f"attach {_literal(str(store_file))} as src (read_only)")
+        lake = _lake_alias(con, spec)
+        con.execute(f"attach {_literal(str(store_file))} as {src} (read_only)")
         con.execute("begin")
-        for name in _names(con, "lake", "macro"):
+        for name in _names(con, lake, "macro"):
             kind = "macro table" if con.execute(
-                "select count(*) from duckdb_functions() where database_name = 'lake' and function_name = $n "
-                "and function_type = 'table_macro'", {"n": name}).fetchone()[0] else "macro"
-            con.execute(f"drop {kind} lake.main.{_ident(name)}")
-        for name in _names(con, "lake", "table"):
-            con.execute(f"drop table lake.main.{_ident(name)}")
-        for name in _names(con, "src", "table"):
+                "select count(*) from duckdb_functions() where database_name = $db and function_name = $n "
+                "and function_type = 'table_macro'", {"db": lake, "n": name}).fetchone()[0] else "macro"
+            con.execute(f"drop {kind} {lake}.main.{_ident(name)}")
+        for name in _names(con, lake, "table"):
+            con.execute(f"drop table {lake}.main.{_ident(name)}")
+        for name in _names(con, src, "table"):
             # Constraints (primary keys) stay behind: DuckLake has none; the rows and their order are the file's.
-            con.execute(f"create table lake.main.{_ident(name)} as select * from src.main.{_ident(name)}")  # noqa: S608
-        con.execute("use lake")
+            con.execute(f"create table {lake}.main.{_ident(name)} as select * from {src}.main.{_ident(name)}")  # noqa: S608
+        con.execute(f"use {lake}")
         for statement in _macro_statements():
             con.execute(statement)
-        con.execute("call lake.set_commit_message($author, $message)",
+        con.execute(f"call {lake}.set_commit_message($author, $message)",
                     {"author": COMMIT_AUTHOR, "message": f"paylens build {build}"})
         if before_commit is not None:
             before_commit()
         con.execute("commit")
-        return newest_snapshot_on(con, "lake")
+        return newest_snapshot_on(con, lake)
     except duckdb.Error as exc:
+        _end(con)
+        _forget(spec)
         raise _lake_error(exc, spec, writing=True) from exc
     finally:
-        con.close()
+        _end(con)
+        _detach(src)
 
 
 @contextmanager
@@ -379,15 +431,24 @@ def newest_snapshot_on(con: duckdb.DuckDBPyConnection, alias: str) -> int:
 
 
 def newest_snapshot(spec: LakeSpec) -> int:
-    """The newest snapshot id in the lake's catalog."""
-    con = lake_duckdb()
+    """The newest snapshot id in the lake's catalog (one round trip once the tool instance has attached it)."""
+    con = _tool_cursor()
     try:
-        _attach(con, spec, "lake", read_only=True)
-        return newest_snapshot_on(con, "lake")
+        return newest_snapshot_on(con, _lake_alias(con, spec))
     except duckdb.Error as exc:
+        _forget(spec)
         raise _lake_error(exc, spec) from exc
     finally:
         con.close()
+
+
+def _detach(alias: str) -> None:
+    """Detach a temporary attach from the tool instance."""
+    cur = _tool_cursor()
+    try:
+        cur.execute(f"detach database if exists {alias}")
+    finally:
+        cur.close()
 
 
 def _published(con: duckdb.DuckDBPyConnection, spec: LakeSpec) -> None:
@@ -403,12 +464,10 @@ def open_direct(spec: LakeSpec, snapshot: int | None = None) -> StoreConnection:
     Like open_store: a private in-memory instance, the lake attached read-only as the default catalog, file
     access limited to the lake's data folder, configuration locked.
     """
+    if snapshot is None:
+        snapshot = newest_snapshot(spec)
     con = lake_duckdb()
     try:
-        if snapshot is None:
-            _attach(con, spec, "newest", read_only=True)
-            snapshot = newest_snapshot_on(con, "newest")
-            con.execute("detach newest")
         _attach(con, spec, STORE_ALIAS, read_only=True, snapshot=snapshot)
         con.execute(USE_STORE)
         _published(con, spec)
@@ -456,17 +515,20 @@ def materialise(spec: LakeSpec, snapshot: int) -> Path:
         clean_temp_files(target)
         try:
             with replacing(target) as tmp:
-                con = lake_duckdb()
+                con = _tool_cursor()
+                tag = f"{os.getpid()}_{uuid.uuid4().hex[:8]}"
                 try:
-                    _attach(con, spec, "lake", read_only=True, snapshot=snapshot)
-                    con.execute(f"attach {_literal(str(tmp))} as copy")
-                    con.execute("copy from database lake to copy")
-                    con.execute(f"create table copy.{SNAPSHOT_TABLE} as select $id::bigint as snapshot_id, "  # noqa: S608
+                    _attach(con, spec, f"snap_{tag}", read_only=True, snapshot=snapshot)
+                    con.execute(f"attach {_literal(str(tmp))} as copy_{tag}")
+                    con.execute(f"copy from database snap_{tag} to copy_{tag}")
+                    con.execute(f"create table copy_{tag}.{SNAPSHOT_TABLE} as select $id::bigint as snapshot_id, "  # noqa: S608
                                 f"$data as data_path, now() as materialised_at", {"id": snapshot,
                                                                                    "data": spec.data_path})
-                    con.execute("checkpoint copy")
+                    con.execute(f"checkpoint copy_{tag}")
                 finally:
                     con.close()
+                    _detach(f"snap_{tag}")
+                    _detach(f"copy_{tag}")
         except duckdb.Error as exc:
             raise _lake_error(exc, spec) from exc
         except OSError as exc:
@@ -496,9 +558,13 @@ def open_lake_store(spec: LakeSpec) -> StoreConnection:
 class LakeHandle:
     """StoreHandle for a lake: one open connection, replaced when the lake's newest snapshot id changes.
 
-    The catalog is asked at most every CHECK_SECONDS. In local mode a new snapshot is materialised in a
-    background thread while the previous copy keeps serving; direct mode re-attaches pinned at the new id.
+    Requests never wait on the catalog once a first snapshot is open: at most every CHECK_SECONDS a background
+    thread asks for the newest snapshot id and, when it changed, opens it (local mode: copies it first) and
+    swaps it in, while the previous connection keeps serving. A failed check or copy is retried after
+    RETRY_SECONDS (kept in `last_error`); an unreachable catalog leaves the last snapshot serving.
     """
+
+    RETRY_SECONDS = 30.0
 
     def __init__(self, spec: LakeSpec, check_seconds: float = CHECK_SECONDS) -> None:
         self.spec = spec
@@ -507,78 +573,54 @@ class LakeHandle:
         self._con: StoreConnection | None = None
         self._build_id = ""
         self._snapshot: int | None = None
-        self._checked = float("-inf")
-        self._probe: duckdb.DuckDBPyConnection | None = None  # a kept attach for the cheap snapshot-id check
+        self._due = 0.0  # monotonic time of the next check
         self._pending: threading.Thread | None = None
-        self.last_error: BaseException | None = None  # the latest background failure (kept serving the old copy)
+        self.last_error: BaseException | None = None
 
     @property
     def snapshot(self) -> int | None:
         """The snapshot id being served."""
         return self._snapshot
 
-    def _newest(self) -> int:
-        """Newest snapshot id, over a kept connection (re-made once if the catalog connection broke)."""
-        for attempt in (1, 2):
-            try:
-                if self._probe is None:
-                    probe = lake_duckdb()
-                    _attach(probe, self.spec, "lake", read_only=True)
-                    self._probe = probe
-                return newest_snapshot_on(self._probe, "lake")
-            except (duckdb.Error, StoreError) as exc:
-                if self._probe is not None:
-                    self._probe.close()
-                    self._probe = None
-                if attempt == 2:
-                    raise exc if isinstance(exc, StoreError) else _lake_error(exc, self.spec) from exc
-        raise AssertionError("unreachable")
-
     def _open(self, snapshot: int) -> StoreConnection:
         return open_local(self.spec, snapshot) if self.spec.serve == "local" else open_direct(self.spec, snapshot)
 
     def _swap(self, con: StoreConnection, snapshot: int) -> None:
+        # Queries still running on the old connection finish on it; GC closes it once nothing refers to it.
         self._build_id = build_id(con)
         self._con, self._snapshot = con, snapshot
 
-    def _background(self, snapshot: int) -> None:
-        """Materialise and open a new snapshot off the request path, then swap it in."""
+    def _refresh(self) -> None:
+        """Check the newest snapshot id and swap a connection to it in, off the request path."""
         try:
-            con = self._open(snapshot)
-            with self._lock:
-                self._swap(con, snapshot)
-                self.last_error = None
-        except BaseException as exc:  # noqa: BLE001 - kept for the next check; the old copy keeps serving
+            newest = newest_snapshot(self.spec)
+            if newest != self._snapshot:
+                con = self._open(newest)
+                with self._lock:
+                    self._swap(con, newest)
+            self.last_error = None
+        except BaseException as exc:  # noqa: BLE001 - kept and retried later; the old snapshot keeps serving
             self.last_error = exc
+            self._due = time.monotonic() + self.RETRY_SECONDS
         finally:
             self._pending = None
 
     def current(self) -> tuple[StoreConnection, str]:
-        """The connection for the newest snapshot (or the previous one while the new one is copied) and its build id."""
+        """The connection for the newest snapshot seen (the previous one while a new one is opened) and its build id."""
         with self._lock:
             now = time.monotonic()
-            if self._con is not None and now - self._checked < self.check_seconds:
-                return self._con, self._build_id
-            try:
-                newest = self._newest()
-            except StoreError:
-                if self._con is None:
-                    raise
-                return self._con, self._build_id  # catalog unreachable: keep serving what we have
-            self._checked = now
-            if newest != self._snapshot:
-                if self._con is None:
-                    self._swap(self._open(newest), newest)
-                elif self._pending is None:
-                    if self.spec.serve == "local":
-                        self._pending = threading.Thread(target=self._background, args=(newest,), daemon=True)
-                        self._pending.start()
-                    else:
-                        self._swap(self._open(newest), newest)
+            if self._con is None:  # the first request opens the newest snapshot itself (errors reach the caller)
+                newest = newest_snapshot(self.spec)
+                self._swap(self._open(newest), newest)
+                self._due = now + self.check_seconds
+            elif now >= self._due and self._pending is None:
+                self._due = now + self.check_seconds
+                self._pending = threading.Thread(target=self._refresh, daemon=True, name="paylens-lake-check")
+                self._pending.start()
             return self._con, self._build_id
 
     def wait(self, timeout: float | None = None) -> None:
-        """Wait for a background copy in progress (tests, scripts)."""
+        """Wait for a check (and copy) in progress: tests and scripts."""
         pending = self._pending
         if pending is not None:
             pending.join(timeout)
