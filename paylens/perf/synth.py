@@ -40,6 +40,7 @@ CHUNK = 64                           # rows generated per work item (parallelism
 CHUNK_ROWS = 5_000_000               # metric rows per transaction: what bounds the build's memory
 # DuckDB's own cap for the build (its sorts, joins and aggregates spill to disk beyond it; default: 80% of RAM)
 MEMORY_LIMIT = "2GB"
+ARTICLE_CHUNK = 100_000              # articles generated per slice of dates (their bodies are joined in memory)
 DAILY_WEIGHT = 30                    # a daily series gets ~30 rows for every row of a monthly one
 ALWAYS = DEFAULT_COMPETITORS               # platforms in every series: the default view is never empty
 # The metric the Metrics page opens on is daily here, so the first page shows thousands of points.
@@ -248,24 +249,27 @@ select platform_id, metric,
 from dated
 """  # rows come out in (metric, platform_id, period_end) order already: series are sorted and t ascends
 
-SENTENCES_SQL = """
-create temp table sentences as
+META_SQL = """
+create temp table synth_meta as
 with arts as (
     select a, hash($seed, a, 'art') as h
     from range($n_articles) r(a)
-),
-meta as (
-    select a, h,
-           $start::date + (h % $days)::integer as d,
-           case when h % 3 = 0 then 2 else 1 end as lang_i,
-           10 + (hash($seed, a, 'n') % 11)::integer as n_sent,
-           $main[1 + (hash($seed, a, 'p') % len($main))::integer] as main_pid,
-           $pids[1 + (hash($seed, a, 'q') % len($pids))::integer] as other_pid
-    from arts
-),
-sents as (
+)
+select a, h,
+       $start::date + (h % $days)::integer as d,
+       case when h % 3 = 0 then 2 else 1 end as lang_i,
+       10 + (hash($seed, a, 'n') % 11)::integer as n_sent,
+       $main[1 + (hash($seed, a, 'p') % len($main))::integer] as main_pid,
+       $pids[1 + (hash($seed, a, 'q') % len($pids))::integer] as other_pid
+from arts
+"""
+
+SENTENCES_SQL = """
+create or replace temp table sentences as
+with sents as (
     select m.*, unnest(range(m.n_sent)) as j
-    from meta m
+    from synth_meta m
+    where m.d between $d_lo and $d_hi
 ),
 picked as (
     select *, hash($seed, a, j, 's') as hs
@@ -280,7 +284,7 @@ from picked
 """
 
 ARTICLES_SQL = """
-create temp table synth_articles as
+create or replace temp table synth_articles as
 with texts as (
     select s.a, s.d, s.lang_i, s.main_pid, s.j, s.pid, s.hs,
            $signals[s.si] as signal, $stances[s.sti] as stance,
@@ -406,12 +410,40 @@ def _write_metric_values(con: duckdb.DuckDBPyConnection, metric_rows: int, chunk
         raise errors[0]
 
 
+def _day_slices(con: duckdb.DuckDBPyConnection, chunk: int) -> list[tuple[date, date]]:
+    """Consecutive date ranges holding up to `chunk` articles each (a day is never split)."""
+    slices: list[list[date]] = []
+    count = 0
+    for day, n in con.execute("select d, count(*) from synth_meta group by d order by d").fetchall():
+        if slices and count + n <= chunk:
+            slices[-1][1] = day
+            count += n
+        else:
+            slices.append([day, day])
+            count = n
+    return [(lo, hi) for lo, hi in slices]
+
+
 def _write_articles(con: duckdb.DuckDBPyConnection, articles: int, seed: int, pids: list[str]) -> None:
+    """Articles and their hits, a slice of dates at a time (ARTICLE_CHUNK articles), oldest first.
+
+    Bodies are joined with an ordered string_agg, which cannot spill: all of 1M articles at once ran out of
+    the build's memory. Slices by date keep the articles table in (date, article_id) order, as before.
+    """
     if articles <= 0:
         return
     main = [p for p in pids if p in ALWAYS] * 3 + [p for p in pids if p != "market"]
-    con.execute(SENTENCES_SQL, {"seed": seed, "n_articles": articles, "start": ARTICLE_START, "days": ARTICLE_DAYS,
-                                "main": main, "pids": pids, "signals": list(SIGNAL_IDS), "stances": list(STANCES)})
+    con.execute(META_SQL, {"seed": seed, "n_articles": articles, "start": ARTICLE_START, "days": ARTICLE_DAYS,
+                           "main": main, "pids": pids})
+    for d_lo, d_hi in _day_slices(con, ARTICLE_CHUNK):
+        _write_article_slice(con, seed, d_lo, d_hi)
+    for temp in ("synth_meta", "sentences", "synth_articles", "article_ids"):
+        con.execute(f"drop table if exists {temp}")
+
+
+def _write_article_slice(con: duckdb.DuckDBPyConnection, seed: int, d_lo: date, d_hi: date) -> None:
+    con.execute(SENTENCES_SQL, {"seed": seed, "d_lo": d_lo, "d_hi": d_hi, "signals": list(SIGNAL_IDS),
+                                "stances": list(STANCES)})
     con.execute(ARTICLES_SQL, {
         "fillers": [list(f) for f in FILLERS],
         "phrases": [list(SIGNAL_PHRASES[s]) for s in SIGNAL_IDS],
@@ -419,7 +451,7 @@ def _write_articles(con: duckdb.DuckDBPyConnection, articles: int, seed: int, pi
         "signals": list(SIGNAL_IDS), "stances": list(STANCES),
     })
     con.execute("""
-        create temp table article_ids as
+        create or replace temp table article_ids as
         select a, d, lang_i, main_pid, body, left(sha256(body), 16) as article_id
         from (select a, any_value(d) as d, any_value(lang_i) as lang_i, any_value(main_pid) as main_pid,
                      rtrim(string_agg(text || case when lang_i = 1 then ' ' else '' end, '' order by j)) as body
@@ -445,8 +477,6 @@ def _write_articles(con: duckdb.DuckDBPyConnection, articles: int, seed: int, pi
         where t.signal is not null
         order by i.article_id, t.j, t.signal, t.pid
     """)
-    for temp in ("sentences", "synth_articles", "article_ids"):
-        con.execute(f"drop table {temp}")
 
 
 def synthesize(db_path: Path, metric_rows: int = DEFAULT_METRIC_ROWS, articles: int = DEFAULT_ARTICLES,
