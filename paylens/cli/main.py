@@ -314,6 +314,24 @@ def lake_load(source: Path, db: Path | None) -> None:
     click.echo(f"published {source} (build {build_id[:22]}) as DuckLake snapshot {snapshot}")
 
 
+@cli.command("lake-prune")
+@click.option("--keep-hours", type=click.FloatRange(min=0.05), default=24.0, show_default=True,
+              help="Keep every snapshot younger than this (replicas copying or pinned to one need it).")
+@db_option
+@handled
+def lake_prune(keep_hours: float, db: Path | None) -> None:
+    """Expire old DuckLake snapshots and delete the data files only they used (the newest is always kept)."""
+    from datetime import timedelta
+
+    from paylens.store.lake import is_lake, parse_spec, prune
+
+    target = settings(db_path=db).db_path
+    if not is_lake(target):
+        raise InputError(f"--db:1: {target} is not a DuckLake; give ducklake:postgres:<dsn> (and PAYLENS_LAKE_DATA)")
+    expired, deleted = prune(parse_spec(target), timedelta(hours=keep_hours))
+    click.echo(f"expired {expired} snapshots, deleted {deleted} data files")
+
+
 @cli.command("queries")
 def list_queries() -> None:
     """List the named queries with their parameters."""

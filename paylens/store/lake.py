@@ -27,6 +27,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -420,6 +421,30 @@ def load_file(spec: LakeSpec, store_file: Path) -> tuple[str, int]:
         src.close()
     with write_lock(spec):
         return build, publish(spec, store_file, build)
+
+
+def prune(spec: LakeSpec, keep: timedelta) -> tuple[int, int]:
+    """Expire snapshots older than `keep` (never the newest) and delete the data files only they used.
+
+    Every build writes a full set of Parquet files and old snapshots keep theirs, so a lake grows by one store
+    per build until pruned. Keep more than a replica needs to copy a snapshot (minutes): a reader pinned to an
+    expired snapshot loses its files. Returns (snapshots expired, files deleted); runs under the write lock.
+    """
+    with write_lock(spec):
+        con = _tool_cursor()
+        try:
+            lake = _lake_alias(con, spec)
+            cutoff = datetime.now(UTC) - keep
+            expired = con.execute("call ducklake_expire_snapshots($lake, older_than => $cutoff)",
+                                  {"lake": lake, "cutoff": cutoff}).fetchall()
+            deleted = con.execute("call ducklake_cleanup_old_files($lake, cleanup_all => true)",
+                                  {"lake": lake}).fetchall()
+            return len(expired), len(deleted)
+        except duckdb.Error as exc:
+            _forget(spec)
+            raise _lake_error(exc, spec, writing=True) from exc
+        finally:
+            con.close()
 
 
 # ---- reading ---------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -246,6 +247,21 @@ def test_import_metrics_writes_the_lake_and_a_repeat_adds_nothing(published, lak
     again = runner.invoke(cli, ["import-metrics", str(csv), "--data", str(data_copy)])
     assert again.exit_code == 0 and "nothing changed" in again.output, again.output
     assert lake.newest_snapshot(spec) == before + 1
+
+
+def test_prune_keeps_the_newest_snapshot_and_deletes_files_only_old_ones_used(published, lake_place, fixture_store,
+                                                                               other_store):
+    spec = _spec(lake_place, PAYLENS_LAKE_SERVE="direct")
+    new_file = _other_than_lake(spec, fixture_store, other_store)
+    with lake.write_lock(spec):
+        newest = lake.publish(spec, new_file, build_id(open_store(new_file)))  # so there is an older snapshot
+    expected = _fingerprint(lake.open_direct(spec, newest))
+    files = set(Path(lake_place["PAYLENS_LAKE_DATA"]).rglob("*.parquet"))
+    expired, deleted = lake.prune(spec, timedelta(0))
+    left = set(Path(lake_place["PAYLENS_LAKE_DATA"]).rglob("*.parquet"))
+    assert expired >= 1 and deleted == len(files - left) > 0 and left < files
+    assert lake.newest_snapshot(spec) == newest
+    assert _fingerprint(lake.open_lake_store(spec)) == expected
 
 
 # ---- the spec (no PostgreSQL needed) ---------------------------------------------------------------------------
