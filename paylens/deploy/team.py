@@ -291,7 +291,8 @@ class Team:
         """Ports, pids and logs of the running deployment (written to <root>/team.json)."""
         return {"url": self.url, "editor_url": self.editor_url, "db": self.db_spec, "data": str(self.data_dir),
                 "lake_data": self.env.get("PAYLENS_LAKE_DATA"),
-                "catalog_log": str(self._catalog.log_path) if self._catalog else None, "supervisor_pid": os.getpid(),
+                "catalog_log": str(self._catalog.log_path) if self._catalog else None,
+                "catalog_data": str(self._catalog.data_dir) if self._catalog else None, "supervisor_pid": os.getpid(),
                 "replicas": {n: {"port": p, "pid": self.children[n].pid, "log": str(self.children[n].log)}
                              for n, p in zip(self.layout.replica_names(), self.layout.replica_ports, strict=True)},
                 "editor": ({"port": self.layout.editor_replica_port, "pid": self.children["editor"].pid}
