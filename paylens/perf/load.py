@@ -14,6 +14,9 @@ the page showed, protocol errors, timeouts) and the server's RSS, sampled every 
 Run: `.venv/bin/python -m paylens.perf.load --db /tmp/h18/synth.duckdb --sessions 10 --seconds 60
 --think-seconds 5` (a script, never part of `make test`). The server listens on 127.0.0.1 only; every
 loop is bounded by a deadline and a count, every wait by a timeout.
+Through the team proxy: `python -m paylens.perf.load --team 3 --loads 20,50 --seconds 60 --think-seconds 5`
+starts the deployment (paylens.deploy.team) and opens every session as a browser does: GET the page first (the
+proxy sets its stickiness cookie), then the websocket with that cookie.
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ import asyncio
 import json
 import random
 import statistics
+import sys
 import time
+import urllib.request
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +38,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ClientState, ContextInfo
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from paylens.config import PROJECT_ROOT
 from paylens.perf.browser import Server, cpu_seconds, rss_mb, store_facts
 from paylens.perf.stats import COMPETITOR_SETS, percentile
 from paylens.url_state import DEFAULT_COMPETITORS
@@ -57,6 +63,7 @@ class Session:
     runs: int = 0
     errors: list[str] = field(default_factory=list)
     bytes_in: int = 0
+    replicas: dict[str, int] = field(default_factory=dict)   # sessions per replica (behind a proxy)
 
     def rerun(self, competitors: Sequence[str] | None = None) -> bytes:
         """The BackMsg a browser sends to run the page (with the Competitors widget set, for a filter change)."""
@@ -139,15 +146,30 @@ class Client:
         self.base = base
         self.session = Session(page)
         self.ws = None
+        self.replica = ""
 
     async def open(self, timeout: float = RUN_TIMEOUT_S) -> float:
-        """Connect and run the page as a first visit does; seconds until the script finished."""
+        """Load the page, then connect and run it as a first visit does; seconds until the script finished.
+
+        The page load is what a browser does first: behind the team proxy it returns the stickiness cookie
+        (SERVERID), which the websocket then carries, so the session lives on the replica that served the page.
+        """
         from websockets.asyncio.client import connect
 
+        cookie = await asyncio.to_thread(self._load_page, timeout)
         url = self.base.replace("http://", "ws://") + "/_stcore/stream"
         self.ws = await connect(url, subprotocols=["streamlit"], origin=self.base, max_size=None,
-                                open_timeout=timeout, compression=None)
+                                open_timeout=timeout, compression=None,
+                                additional_headers={"Cookie": cookie} if cookie else None)
         return await self._run(self.session.rerun(), timeout)
+
+    def _load_page(self, timeout: float) -> str:
+        """GET the page; the cookies it set (as one Cookie header) and which replica answered (if a proxy says)."""
+        with urllib.request.urlopen(f"{self.base}/{self.session.page}", timeout=timeout) as resp:
+            resp.read()
+            self.replica = resp.headers.get("X-PayLens-Replica", "")
+            cookies = [c.split(";", 1)[0].strip() for c in resp.headers.get_all("Set-Cookie") or []]
+        return "; ".join(c for c in cookies if c)
 
     async def change(self, competitors: Sequence[str], names: dict[str, str], timeout: float = RUN_TIMEOUT_S) -> float:
         """Set Competitors (by the names the widget shows) and wait for the rerun; seconds taken."""
@@ -178,19 +200,24 @@ class Tally:
     opens: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     bytes_in: int = 0
+    replicas: dict[str, int] = field(default_factory=dict)   # sessions per replica (behind a proxy)
 
 
-async def drive(base: str, pid: int, names: dict[str, str], sessions: int, seconds: float, think: float,
+async def drive(base: str, pid: int | Sequence[int], names: dict[str, str], sessions: int, seconds: float, think: float,
                 mode: str = "miss", max_changes: int = 10_000, pages: Sequence[str] = PAGES,
                 ramp_seconds: float = 10.0) -> dict:
-    """Open `sessions` sessions (spread over `ramp_seconds`), then change filters for `seconds`; the report."""
+    """Open `sessions` sessions (spread over `ramp_seconds`), then change filters for `seconds`; the report.
+
+    `pid` is the server, or every replica behind a proxy: CPU and RSS are then their sums.
+    """
+    pids = [pid] if isinstance(pid, int) else list(pid)
     tally = Tally()
     samples: list[float] = []
     stop = asyncio.Event()
 
     async def sample() -> None:
         while not stop.is_set():
-            samples.append(rss_mb(pid)[0])
+            samples.append(_rss(pids)[0])
             try:
                 await asyncio.wait_for(stop.wait(), 1.0)
             except TimeoutError:
@@ -199,7 +226,7 @@ async def drive(base: str, pid: int, names: dict[str, str], sessions: int, secon
     sampler = asyncio.create_task(sample())
     opened = asyncio.Barrier(sessions + 1)
     now = time.monotonic()
-    rss_before = rss_mb(pid)[0]
+    rss_before = _rss(pids)[0]
     start_ats = [now + ramp_seconds * i / max(1, sessions) for i in range(sessions)]
     state: dict[str, float] = {}     # the deadline, set once every session has opened
     go = asyncio.Event()
@@ -210,16 +237,16 @@ async def drive(base: str, pid: int, names: dict[str, str], sessions: int, secon
     except TimeoutError:
         tally.errors.append("not every session opened in time")
         await opened.abort()
-    cpu0, wall0 = cpu_seconds(pid), time.monotonic()
+    cpu0, wall0 = _cpu(pids), time.monotonic()
     state["deadline"] = wall0 + seconds
     go.set()
-    rss_open = rss_mb(pid)[0]
+    rss_open = _rss(pids)[0]
     await asyncio.wait_for(asyncio.gather(*tasks), seconds + RUN_TIMEOUT_S + 60)
-    cpu, wall = cpu_seconds(pid) - cpu0, time.monotonic() - wall0
+    cpu, wall = _cpu(pids) - cpu0, time.monotonic() - wall0
     stop.set()
     await sampler
     every = [t for v in tally.times.values() for t in v]
-    now_rss, hwm = rss_mb(pid)
+    now_rss, hwm = _rss(pids)
     return {
         "sessions": sessions, "seconds": seconds, "think_seconds": think, "mode": mode,
         "changes": len(every), "changes_per_s": round(len(every) / wall, 2) if wall else None,
@@ -232,6 +259,7 @@ async def drive(base: str, pid: int, names: dict[str, str], sessions: int, secon
         "server_cpu_s": round(cpu, 1), "server_cpu_share_of_one_core": round(cpu / wall, 2) if wall else None,
         "server_cpu_ms_per_change": round(cpu * 1000 / len(every)) if every else None,
         "client_mb_received": round(tally.bytes_in / 2**20, 1),
+        "sessions_per_replica": dict(sorted(tally.replicas.items())),
         "errors": len(tally.errors), "error_samples": sorted(set(tally.errors))[:8],
         "server_rss_mb": {"before": rss_before, "sessions_open": rss_open, "peak_sampled": max(samples, default=0),
                           "end": now_rss, "vm_hwm": hwm,
@@ -251,6 +279,8 @@ async def _session(n: int, base: str, page: str, names: dict[str, str], mode: st
         await asyncio.sleep(max(0.0, start_at - time.monotonic()))
         try:
             tally.opens.append(await client.open())
+            if client.replica:
+                tally.replicas[client.replica] = tally.replicas.get(client.replica, 0) + 1
         except Exception as exc:  # noqa: BLE001 - a failed open is a measured error
             tally.errors.append(f"/{page} open: {type(exc).__name__}: {str(exc)[:160]}")
             return
@@ -283,6 +313,16 @@ async def _session(n: int, base: str, page: str, names: dict[str, str], mode: st
         await client.close()
 
 
+def _cpu(pids: Sequence[int]) -> float:
+    return sum(cpu_seconds(p) for p in pids)
+
+
+def _rss(pids: Sequence[int]) -> tuple[float, float]:
+    """Summed (RSS, peak RSS) in MB of the server processes."""
+    pairs = [rss_mb(p) for p in pids]
+    return round(sum(a for a, _ in pairs), 1), round(sum(b for _, b in pairs), 1)
+
+
 def _ms(seconds: float) -> int:
     return round(seconds * 1000)
 
@@ -302,9 +342,41 @@ def load_report(db: Path, sessions: int, seconds: float, think: float, mode: str
     return result
 
 
+def team_report(replicas: int, loads: Sequence[int], seconds: float, think: float, mode: str = "miss",
+                pages: Sequence[str] = PAGES, max_changes: int = 10_000, data: Path | None = None,
+                port: int = 8620, root: Path | None = None) -> list[dict]:
+    """Start a team deployment (`replicas` read-only replicas behind HAProxy, DuckLake + PostgreSQL catalog built
+    from `data`), drive it through the proxy with each session count in `loads` in turn, stop it."""
+    import os
+    import tempfile
+
+    from paylens.deploy.team import Layout, Team, running
+
+    data = (data or PROJECT_ROOT / "data").resolve()
+    with tempfile.TemporaryDirectory(prefix="paylens-team-bench-") as tmp:
+        team = Team(Layout.plan(replicas, port, editor=False, first_replica_port=port + 10),
+                    (root or Path(tmp)).resolve(), data, catalog_port=port + 5)
+        with running(team, out=sys.stderr):
+            saved = dict(os.environ)
+            os.environ.update(team.env)      # store_facts reads the lake the replicas serve
+            try:
+                names, _ = store_facts(Path(team.db_spec))
+            finally:
+                os.environ.clear()
+                os.environ.update(saved)
+            pids = [c.pid for name, c in team.children.items() if name != "haproxy"]
+            results = []
+            for sessions in loads:
+                result = asyncio.run(drive(team.url, pids, names, sessions, seconds, think, mode, max_changes, pages))
+                result.update(replicas=replicas, proxy="haproxy", store=team.db_spec.split(":", 2)[0],
+                              haproxy_cpu_s=round(cpu_seconds(team.children["haproxy"].pid), 1))
+                results.append(result)
+    return results
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--db", type=Path, default=None)
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--think-seconds", type=float, default=5.0,
@@ -314,7 +386,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pages", default=",".join(PAGES),
                         help="url paths the sessions cycle through ('' is the Overview)")
     parser.add_argument("--max-changes", type=int, default=10_000, help="per session")
+    parser.add_argument("--team", type=int, default=0,
+                        help="N: serve a team deployment (N replicas behind HAProxy, DuckLake built from --data) "
+                             "and drive it through the proxy; --db is then not used")
+    parser.add_argument("--loads", default="20,50", help="with --team: session counts, run in turn")
+    parser.add_argument("--data", type=Path, default=None, help="with --team: the source data (default data/)")
+    parser.add_argument("--port", type=int, default=8620, help="with --team: the proxy's port (replicas from +10)")
     args = parser.parse_args(argv)
+    if args.team:
+        for result in team_report(args.team, [int(n) for n in args.loads.split(",")], args.seconds,
+                                  args.think_seconds, args.mode, tuple(args.pages.split(",")), args.max_changes,
+                                  args.data, args.port):
+            print(json.dumps(result, ensure_ascii=False), flush=True)
+        return
+    if args.db is None:
+        parser.error("--db is required (or --team N)")
     print(json.dumps(load_report(args.db, args.sessions, args.seconds, args.think_seconds, args.mode,
                                  tuple(args.pages.split(",")), args.max_changes), ensure_ascii=False))
 
