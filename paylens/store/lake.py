@@ -240,17 +240,25 @@ class LakeWriteLock:
     def __init__(self, spec: LakeSpec, timeout: float = LOCK_TIMEOUT) -> None:
         self.spec = spec
         self.timeout = timeout
-        self._depth = 0
+        self._depth = 0  # re-entry count of the owning thread (other threads wait on _owner)
+        self._owner = threading.RLock()
         self._cur: duckdb.DuckDBPyConnection | None = None
         spec.cache_dir.mkdir(parents=True, exist_ok=True)
         self._local = FileLock(str(spec.cache_dir / f"lake-{spec.key}.write.lock"), timeout=timeout)
 
     def acquire(self) -> None:
         """Wait (up to the timeout) until no other writer holds this lake."""
+        if not self._owner.acquire(timeout=self.timeout):  # another thread of this process is writing
+            raise StoreError(f"another writer has held the DuckLake for over {self.timeout:.0f} s; "
+                             f"try again when its build is done")
         if self._depth:
             self._depth += 1
             return
-        self._local.acquire()
+        try:
+            self._local.acquire()
+        except BaseException:
+            self._owner.release()
+            raise
         try:
             cur = _tool_cursor()
             pg = f"catalog_{self.spec.key}"
@@ -270,9 +278,11 @@ class LakeWriteLock:
                 raise
         except duckdb.Error as exc:
             self._local.release()
+            self._owner.release()
             raise _lake_error(exc, self.spec, writing=True) from exc
         except BaseException:
             self._local.release()
+            self._owner.release()
             raise
         self._cur = cur
         self._depth = 1
@@ -281,6 +291,7 @@ class LakeWriteLock:
         """Let the next writer in."""
         self._depth -= 1
         if self._depth:
+            self._owner.release()
             return
         cur, self._cur = self._cur, None
         try:
@@ -288,6 +299,7 @@ class LakeWriteLock:
                 _end(cur)  # ends the PostgreSQL transaction: the advisory lock goes with it
         finally:
             self._local.release()
+            self._owner.release()
 
     def __enter__(self) -> LakeWriteLock:
         self.acquire()
@@ -314,7 +326,9 @@ _locks_guard = threading.Lock()
 def write_lock(spec: LakeSpec) -> LakeWriteLock:
     """The process's write lock for this lake (one object per lake, so nested use re-enters it)."""
     with _locks_guard:
-        return _locks.setdefault(spec, LakeWriteLock(spec))
+        if spec not in _locks:
+            _locks[spec] = LakeWriteLock(spec)
+        return _locks[spec]
 
 
 def _macro_statements() -> list[str]:
@@ -526,6 +540,29 @@ def materialised_snapshot(path: Path) -> int | None:
         con.close()
 
 
+def _copy_snapshot(con: duckdb.DuckDBPyConnection, lake: str, copy: str) -> None:
+    """Copy every table and macro of an attached lake snapshot into an empty attached DuckDB file.
+
+    The tables schema.sql declares are created from it first, so the copy has the file store's primary keys
+    and column types (DuckLake keeps no keys) and plans as the file store does; the rows are the lake's, in its
+    order.
+    """
+    con.execute(f"use {copy}")
+    con.execute(SQL_FILES[0].read_text(encoding="utf-8"))  # schema.sql: the source tables and scalar macros
+    declared = set(_names(con, copy, "table"))
+    for name in _names(con, lake, "table"):
+        if name in declared:
+            con.execute(f"insert into {copy}.main.{_ident(name)} by name select * from {lake}.main.{_ident(name)}")  # noqa: S608
+        else:
+            con.execute(f"create table {copy}.main.{_ident(name)} as select * from {lake}.main.{_ident(name)}")  # noqa: S608
+    for name in declared - set(_names(con, lake, "table")):
+        con.execute(f"drop table {copy}.main.{_ident(name)}")  # the lake's build had no such table: neither do we
+    existing = set(_names(con, copy, "macro"))
+    for statement in _macro_statements():
+        if not any(re.search(rf"\bmacro\s+{re.escape(m)}\s*\(", statement) for m in existing):
+            con.execute(statement)
+
+
 def materialise(spec: LakeSpec, snapshot: int) -> Path:
     """Copy one lake snapshot into the local cache file (temp file + atomic swap); return the file's path.
 
@@ -545,7 +582,7 @@ def materialise(spec: LakeSpec, snapshot: int) -> Path:
                 try:
                     _attach(con, spec, f"snap_{tag}", read_only=True, snapshot=snapshot)
                     con.execute(f"attach {_literal(str(tmp))} as copy_{tag}")
-                    con.execute(f"copy from database snap_{tag} to copy_{tag}")
+                    _copy_snapshot(con, f"snap_{tag}", f"copy_{tag}")
                     con.execute(f"create table copy_{tag}.{SNAPSHOT_TABLE} as select $id::bigint as snapshot_id, "  # noqa: S608
                                 f"$data as data_path, now() as materialised_at", {"id": snapshot,
                                                                                    "data": spec.data_path})
@@ -562,9 +599,17 @@ def materialise(spec: LakeSpec, snapshot: int) -> Path:
 
 
 def open_local(spec: LakeSpec, snapshot: int) -> StoreConnection:
-    """A read-only connection to the local copy of a snapshot (materialising it first if needed)."""
+    """A read-only connection to the local copy of a snapshot (materialising it first if needed).
+
+    The copy may be newer than asked for (another replica sharing the cache folder got there first): the
+    connection is labelled with the snapshot the file it opened holds.
+    """
     con = open_store(materialise(spec, snapshot))
-    con.lake_snapshot = snapshot
+    try:
+        con.lake_snapshot = int(con.execute(f"select snapshot_id from {SNAPSHOT_TABLE}").fetchone()[0])  # noqa: S608
+    except (duckdb.Error, TypeError) as exc:
+        con.close()
+        raise store_error(exc, spec.cache_file) from exc
     return con
 
 
@@ -610,10 +655,10 @@ class LakeHandle:
     def _open(self, snapshot: int) -> StoreConnection:
         return open_local(self.spec, snapshot) if self.spec.serve == "local" else open_direct(self.spec, snapshot)
 
-    def _swap(self, con: StoreConnection, snapshot: int) -> None:
+    def _swap(self, con: StoreConnection) -> None:
         # Queries still running on the old connection finish on it; GC closes it once nothing refers to it.
         self._build_id = build_id(con)
-        self._con, self._snapshot = con, snapshot
+        self._con, self._snapshot = con, con.lake_snapshot
 
     def _refresh(self) -> None:
         """Check the newest snapshot id and swap a connection to it in, off the request path."""
@@ -622,7 +667,7 @@ class LakeHandle:
             if newest != self._snapshot:
                 con = self._open(newest)
                 with self._lock:
-                    self._swap(con, newest)
+                    self._swap(con)
             self.last_error = None
         except BaseException as exc:  # noqa: BLE001 - kept and retried later; the old snapshot keeps serving
             self.last_error = exc
@@ -636,7 +681,7 @@ class LakeHandle:
             now = time.monotonic()
             if self._con is None:  # the first request opens the newest snapshot itself (errors reach the caller)
                 newest = newest_snapshot(self.spec)
-                self._swap(self._open(newest), newest)
+                self._swap(self._open(newest))
                 self._due = now + self.check_seconds
             elif now >= self._due and self._pending is None:
                 self._due = now + self.check_seconds

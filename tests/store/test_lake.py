@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -197,6 +198,28 @@ def test_writers_on_two_machines_take_turns(published, lake_place, tmp_path):
         there.acquire()
     with there:  # free again once the first writer is done
         pass
+
+
+def test_threads_of_one_process_take_turns_and_one_thread_may_re_enter(published, lake_place, tmp_path):
+    lock = lake.LakeWriteLock(dataclasses.replace(_spec(lake_place), cache_dir=tmp_path), timeout=0.5)
+    failures: list[BaseException] = []
+
+    def other_thread() -> None:
+        try:
+            lock.acquire()
+            lock.release()
+        except StoreError as exc:
+            failures.append(exc)
+
+    with lock, lock:  # re-entered by its own thread
+        worker = threading.Thread(target=other_thread)
+        worker.start()
+        worker.join(10)
+    assert len(failures) == 1 and "another writer" in str(failures[0])
+    worker = threading.Thread(target=other_thread)  # released twice over: free for the other thread now
+    worker.start()
+    worker.join(10)
+    assert len(failures) == 1
 
 
 def test_local_mode_swaps_in_a_copy_when_the_snapshot_changes(published, lake_place, other_store, fixture_store,
