@@ -35,10 +35,11 @@ run: $(DB)
 # A team deployment on this machine (README, Deploying for a team): PostgreSQL holds the DuckLake catalog, data/
 # is published into it, REPLICAS read-only dashboards sit behind HAProxy on PORT (sticky sessions, websockets) and
 # one editor (uploads, corrections) on PORT+1. Everything runs in the foreground under data/build/team/; Ctrl-C
-# stops it all.
+# stops it all. TEAM_ARGS passes more options (`python -m paylens.deploy.team --help`), e.g. TEAM_ARGS=--no-editor.
 REPLICAS ?= 3
+TEAM_ARGS ?=
 run-team: $(STAMP) system-deps
-	$(BIN)/python -m paylens.deploy.team --replicas $(REPLICAS) --port $(PORT) --host $(HOST)
+	$(BIN)/python -m paylens.deploy.team --replicas $(REPLICAS) --port $(PORT) --host $(HOST) $(TEAM_ARGS)
 
 # Debian's packages the tests start themselves (no browser download): chromium and CJK fonts for the browser
 # tests; PostgreSQL (the DuckLake catalog) and HAProxy (the proxy) for the team deployment and its tests.

@@ -232,7 +232,10 @@ class Team:
             print(f"catalog: PostgreSQL on 127.0.0.1:{self._catalog.port} (log {self._catalog.log_path})", file=out,
                   flush=True)
             lake = self.root / "lake"
-            lake.mkdir(parents=True, exist_ok=True)
+            # the lake's files and the replicas' copies belong to the catalog just created: a previous run's are orphans
+            for old in (lake, self.root / "cache"):
+                shutil.rmtree(old, ignore_errors=True)
+            lake.mkdir(parents=True)
             env["PAYLENS_LAKE_DATA"] = str(lake)
             if self.lake_serve:
                 env["PAYLENS_LAKE_SERVE"] = self.lake_serve
@@ -379,14 +382,23 @@ def main(argv: list[str] | None = None) -> int:
     layout = Layout.plan(args.replicas, args.port, not args.no_editor, args.editor_port, args.first_replica_port,
                          args.host, args.editor_host)
     team = Team(layout, args.root.resolve(), args.data.resolve(), args.store, args.lake_serve, args.catalog_port)
-    stop = threading.Event()
+    def interrupt(*_) -> None:
+        raise KeyboardInterrupt
+
+    # while starting, a signal interrupts the start (which stops what it had started); once up, it ends watch()
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, lambda *_: stop.set())
+        signal.signal(sig, interrupt)
     try:
         team.start()
     except PaylensError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("interrupted while starting; stopped", file=sys.stderr)
+        return 130
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda *_: stop.set())
     try:
         print(f"\nPayLens for the team: {team.url} ({len(layout.replica_ports)} read-only replicas behind HAProxy)",
               flush=True)
