@@ -34,18 +34,18 @@ import duckdb
 from filelock import FileLock
 
 from paylens.errors import InputError, StoreError
-from paylens.store.reader import (
-    LAKE_PREFIX,
+from paylens.store.connection import (
     STORE_ALIAS,
     USE_STORE,
     StoreConnection,
     _literal,
     build_id,
-    open_store,
+    open_file_store,
     store_error,
 )
 from paylens.store.swap import TEMP_MARK, clean_temp_files, replacing
 
+LAKE_PREFIX = "ducklake:"  # the same as store.reader's (which dispatches on it without importing this module)
 CATALOG_PREFIX = "ducklake:postgres:"
 SERVE_MODES = ("local", "direct")
 DEFAULT_SERVE = "local"  # measured: see BENCHMARKS.md (DuckLake section)
@@ -428,7 +428,7 @@ def load_file(spec: LakeSpec, store_file: Path) -> tuple[str, int]:
     """
     if not store_file.is_file():
         raise InputError(f"{store_file}:1: no such store file")
-    src = open_store(store_file)
+    src = open_file_store(store_file)
     try:
         build = build_id(src)
     finally:
@@ -604,7 +604,7 @@ def open_local(spec: LakeSpec, snapshot: int) -> StoreConnection:
     The copy may be newer than asked for (another replica sharing the cache folder got there first): the
     connection is labelled with the snapshot the file it opened holds.
     """
-    con = open_store(materialise(spec, snapshot))
+    con = open_file_store(materialise(spec, snapshot))
     try:
         con.lake_snapshot = int(con.execute(f"select snapshot_id from {SNAPSHOT_TABLE}").fetchone()[0])  # noqa: S608
     except (duckdb.Error, TypeError) as exc:
