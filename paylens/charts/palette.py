@@ -21,6 +21,7 @@ COLOURS = {
     "ant_lingguang": "#9254de",
     "tencent_yuanbao": "#52c41a",
     "bytedance_doubao": "#595959",
+    "alibaba_qwen": "#615ced",  # Qwen's own indigo (not Alipay's blue: it is Alibaba's, not Ant's)
 }
 # Distinct fallbacks for ids that arrive later (imports, synthetic data), picked by a stable hash.
 FALLBACK = ("#6d4c41", "#c2185b", "#00897b", "#5e35b1", "#f4511e", "#3949ab", "#7cb342", "#8e24aa")

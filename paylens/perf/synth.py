@@ -202,8 +202,10 @@ def _series(catalogue: pd.DataFrame, platform_ids: list[str], metric_rows: int, 
     weights = series["daily"].map({True: DAILY_WEIGHT, False: 1}).astype("int64")
     total = int(weights.sum())
     share = weights * metric_rows // total
-    # largest remainders first, so small stores still get monthly series
-    order = sorted(range(len(series)), key=lambda i: (-(int(weights[i]) * metric_rows % total), i))
+    # monthly series first, then largest remainders, so small stores still get monthly series (by remainders
+    # alone, whether the monthly or the daily ones come first flips with the number of platforms)
+    order = sorted(range(len(series)),
+                   key=lambda i: (int(weights[i]) != 1, -(int(weights[i]) * metric_rows % total), i))
     for i in order[:metric_rows - int(share.sum())]:
         share[i] += 1
     series["len"] = share.astype("int64")

@@ -108,6 +108,11 @@ CASES = [
     ("Subsidies for tap-to-pay terminals keep growing.", None, {("touchless_subsidy", "market")}),
     ("Alipay reported results. Its subsidies for tap-to-pay terminals keep growing.", None,
      {("touchless_subsidy", "alipay")}),
+    # Qwen is Alibaba's own AI app, not Alipay's: its hits are its own; Alipay counts only where it is named
+    ("阿里千问上线了AI点奶茶功能。", "alipay", {("ai_assistant", "alibaba_qwen")}),
+    ("Alibaba said its Qwen app would spend 3 billion yuan on free orders.", None, {("ai_assistant", "alibaba_qwen")}),
+    ("Qwen users can now pay with Alipay AI Pay inside the chat.", None,
+     {("ai_assistant", "alibaba_qwen"), ("ai_assistant", "alipay")}),
     # an ecosystem sentence naming only the parent group falls to the platform in context
     ("Alipay grew up inside the Alibaba ecosystem. It still relies on Taobao for traffic.", None,
      {("ecosystem_dependence", "alipay"), ("traffic_focus", "alipay")}),

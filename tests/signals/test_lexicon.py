@@ -36,6 +36,13 @@ def test_every_platform_has_english_and_chinese_aliases() -> None:
     assert {t.label for t in lexicon.aliases} <= ids
 
 
+def test_qwen_is_alibabas_not_alipays() -> None:
+    lexicon = load_lexicon(LEXICON_DIR)
+    qwen = {t.text for t in lexicon.aliases if t.label == "alibaba_qwen"}
+    assert {"Qwen", "千问", "通义千问"} <= qwen
+    assert "alibaba_qwen" not in lexicon.parents  # Alipay is Ant Group's; Qwen's news is not Alipay's
+
+
 def test_parent_groups_are_not_aliases() -> None:
     aliases = {t.text.lower() for t in load_lexicon(LEXICON_DIR).aliases}
     for parent in ("alibaba", "taobao", "tencent", "bytedance", "阿里巴巴", "腾讯", "淘宝"):
