@@ -6,6 +6,7 @@ with chosen as (
     where h.signal = 'competitive_threat'
       and ($platform = '' or h.platform_id = $platform)
       and h.rival = $rival
+      and h.rival <> h.platform_id  -- a mover's own hit threatens nobody
       and (len($competitors) = 0 or list_contains($competitors, h.platform_id))
       and a.date is not null
       and date_trunc('month', a.date) between date_trunc('month', $from::date) and $to

@@ -161,8 +161,9 @@ def readable_hits(df: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     out = df.assign(platform_id=ids, platform=[names.get(p, p) for p in ids],
                     signal_label=[signal_label(s) for s in df["signal"]],
                     stance=[STANCE_WORDS.get(s, s) for s in df["stance"]])
-    if "rival" in out.columns:
-        out = out.assign(rival_name=[names.get(r, r) if isinstance(r, str) and r else "" for r in out["rival"]])
+    if "rival" in out.columns:  # a mover's own hit has itself as rival: nobody threatens it
+        out = out.assign(rival_name=[names.get(r, r) if isinstance(r, str) and r and r != p else ""
+                                     for r, p in zip(out["rival"], ids, strict=True)])
     return out
 
 

@@ -17,6 +17,7 @@ group by all
 order by platform_id, signal, month;
 
 -- Competitive threats per threatened platform, rival ('' when the text names none) and month (queries/threat_matrix).
+-- A mover's own hit (rival = its platform: the one moving in) threatens nobody and is left out.
 create table threat_monthly as
 select h.platform_id, h.rival, date_trunc('month', a.date)::date as month,
        count(distinct h.article_id) as articles,
@@ -25,7 +26,7 @@ select h.platform_id, h.rival, date_trunc('month', a.date)::date as month,
        max(a.date) as last_date
 from signal_hits h
 join articles a using (article_id)
-where h.signal = 'competitive_threat' and a.date is not null
+where h.signal = 'competitive_threat' and a.date is not null and h.rival <> h.platform_id
 group by all
 order by platform_id, rival, month;
 

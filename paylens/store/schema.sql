@@ -79,7 +79,7 @@ create table signal_hits (
     evidence varchar not null,
     sentence_idx integer not null,
     score double not null,
-    rival varchar not null default ''  -- competitive_threat: the platform that moves (platform_id is threatened)
+    rival varchar not null default ''  -- competitive_threat: the platform that moves (platform_id is threatened; rival = platform_id: it is the mover)
 );
 
 -- Analysts' corrections of hits (data/corrections.csv); `applied` and `hits` say what the latest one per key did.

@@ -32,9 +32,9 @@ CASES = [
     ("Regulators fined Lakala for breaking anti-money laundering rules.", None, {("regulatory_pressure", "lakala")}),
     ("Users complain that the cluttered app is full of pop-ups.", "alipay",
      {("user_experience_complaints", "alipay")}),
-    # a competitive threat goes to the threatened platform; the movers are its rivals (test_rivals.py)
+    # a competitive threat goes to the threatened platform, the movers as its rivals, and to each mover (test_rivals.py)
     ("Meituan Pay and Duoduo Pay are newcomers trying to poach Alipay merchants.", None,
-     {("competitive_threat", "alipay")}),
+     {("competitive_threat", "alipay"), ("competitive_threat", "meituan_pay"), ("competitive_threat", "duoduo_pay")}),
     # Chinese themes, simplified and traditional
     ("支付宝向商户免费发放碰一下设备，并提供补贴。", None, {("touchless_subsidy", "alipay")}),
     ("支付寶「碰一下」向商戶派發免費設備。", None, {("touchless_subsidy", "alipay")}),

@@ -62,8 +62,24 @@ CASES = [
 
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_threat_actor_and_target(extractor: Extractor, text: str, expected: set) -> None:
-    hits = [h for h in extractor.extract(text) if h.signal == THREAT]
+    hits = [h for h in extractor.extract(text) if h.signal == THREAT and h.rival != h.platform]
     assert {(h.platform, h.rival) for h in hits} == expected
+    # every mover also has its own hit, with itself as rival (it is the platform that moves), judged positive
+    movers = {rival for _, rival in expected if rival} - {platform for platform, _ in expected}
+    if len(expected) > 1 and all(rival for _, rival in expected) and movers:
+        own = {(h.platform, h.stance) for h in extractor.extract(text) if h.signal == THREAT and h.rival == h.platform}
+        assert own == {(m, "positive") for m in movers}
+
+
+def test_the_mover_gets_its_own_positive_hit(extractor: Extractor) -> None:
+    hits = [h for h in extractor.extract("微信支付的崛起让支付宝倍感压力。") if h.signal == THREAT]
+    assert {(h.platform, h.rival, h.stance) for h in hits} == {("alipay", "wechat_pay", "negative"),
+                                                               ("wechat_pay", "wechat_pay", "positive")}
+    # an AI product moving in brings its payment platform along; without a cue nobody is the mover
+    yuanbao = {(h.platform, h.rival) for h in extractor.extract("元宝挑战支付宝的AI入口地位。") if h.signal == THREAT}
+    assert {("tencent_yuanbao", "tencent_yuanbao"), ("wechat_pay", "wechat_pay")} <= yuanbao
+    mutual = extractor.extract("支付宝与微信支付在线下收单市场的角力已从扫码延伸到“碰一碰”。")
+    assert not [h for h in mutual if h.rival == h.platform]
 
 
 def test_a_weak_word_without_a_cue_between_platforms_is_no_threat(extractor: Extractor) -> None:
@@ -100,4 +116,5 @@ def test_tight_cues_need_the_object_right_after_them() -> None:
 def test_signals_json_carries_the_rival(extractor: Extractor) -> None:
     hits = extractor.extract("微信支付正在抢走支付宝的线下商户。")
     records = [json.loads(line) for line in hits_to_json_lines("x.txt", hits)]
-    assert [(r["platform"], r["signal"], r["rival"]) for r in records] == [("alipay", THREAT, "wechat_pay")]
+    assert [(r["platform"], r["signal"], r["rival"]) for r in records] == [("alipay", THREAT, "wechat_pay"),
+                                                                          ("wechat_pay", THREAT, "wechat_pay")]
