@@ -98,6 +98,8 @@ class _Reading:
     has_negation: bool
     sentence: Sentence | None = None
     context: str = ""  # the platform a sentence naming none is given
+    subject: str = ""  # a threat sentence naming one platform: the text's platform (_subject_pairs)
+    other_party: tuple[str, ...] = ()  # that platform (and its parent) when it is given a threat hit
     negated: set[int] | frozenset[int] = _NOTHING
     themes: dict[str, dict[str, float]] | None = None  # signal -> {term text: weight}, set by _sentence
 
@@ -194,6 +196,8 @@ class Extractor:
         if reading.has_negation:
             reading.negated = _negated(reading.sentence, reading.found)
         themes = reading.themes = self._themes(reading.signals, reading.negated)
+        if THREAT in themes and len(reading.named) == 1:
+            reading.subject = _context(article, reading.sentence)
         if reading.named and "ecosystem_dependence" in themes:
             self._cross_surfaces(themes["ecosystem_dependence"], reading.named)
         if themes and not reading.named and reading.context == MARKET and not self._about_payments(article, span):
@@ -259,7 +263,8 @@ class Extractor:
         for signal, strength in firing.items():
             pairs: Sequence[tuple[str, str]] = focused
             if signal == THREAT:
-                pairs = self._threat_pairs(reading.sentence, reading.found, named, platforms, directed) or plain
+                pairs = self._threat_pairs(reading.sentence, reading.found, named, platforms, directed) \
+                    or self._subject_pairs(reading, platforms) or plain
                 rivals = pairs is not plain
             self._stance_hits(reading, signal, round(strength * factor, 3), pairs, polar, owners, out)
         if len(platforms) > 1 or rivals:
@@ -327,7 +332,8 @@ class Extractor:
             if default != "neutral" else ()
         totals = _judgement(polar, owners, spans, 1.0 if default == "positive" else -1.0)
         for platform, rival in pairs:
-            value = totals.get(platform, totals.get("", 0.0))
+            # the text's platform brought in as the other party: the sentence's polar words are the named one's
+            value = 0.0 if platform in reading.other_party else totals.get(platform, totals.get("", 0.0))
             stance = MOVER_STANCE if rival == platform else \
                 "positive" if value > 0 else "negative" if value < 0 else default
             out.append(_new_tuple(Hit, (platform, signal, stance, sentence.text, sentence.idx, score, rival)))
@@ -368,6 +374,23 @@ class Extractor:
         covered = {p for p, _ in out}
         out.extend((p, "") for p in platforms if p not in covered)
         return out
+
+    def _subject_pairs(self, reading: _Reading, platforms: tuple[str, ...]) -> list[tuple[str, str]] | None:
+        """A threat sentence naming one platform in a text about another: the two are each other's rival.
+
+        "对微信支付来说，它的支付份额正在被一点点蚕食" in a text about Douyin Pay, "That has cost Alipay a slice of
+        volume", "此举被解读为对支付宝的一次试探": the text's platform is the other side. It gets the signal's
+        default stance (the sentence's polar words are about the platform it names).
+        """
+        subject = reading.subject
+        if not subject or subject == MARKET or subject in platforms:
+            return None
+        parents = self.lexicon.parents
+        named = next(iter(reading.named))
+        if parents.get(subject, subject) == parents.get(named, named):
+            return None
+        reading.other_party = tuple(p for p in self._with_parents([subject]) if p not in platforms)
+        return [(p, subject) for p in platforms] + [(p, named) for p in reading.other_party]
 
     def _with_parents(self, named: dict[str, int] | list[str]) -> list[str]:
         """Named platforms, each followed by the payment platform owning it (支小宝 -> alipay)."""

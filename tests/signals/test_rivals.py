@@ -118,3 +118,17 @@ def test_signals_json_carries_the_rival(extractor: Extractor) -> None:
     records = [json.loads(line) for line in hits_to_json_lines("x.txt", hits)]
     assert [(r["platform"], r["signal"], r["rival"]) for r in records] == [("alipay", THREAT, "wechat_pay"),
                                                                           ("wechat_pay", THREAT, "wechat_pay")]
+
+
+def test_the_texts_platform_is_the_other_side_of_a_threat_naming_one(extractor: Extractor) -> None:
+    text = "对微信支付来说，它的支付份额正在被一点点蚕食。"
+    hits = {(h.platform, h.rival, h.stance) for h in extractor.extract(text, default_platform="douyin_pay")
+            if h.signal == THREAT}
+    # the polar word (蚕食) is about the named platform; the text's platform keeps the signal's default
+    assert hits == {("wechat_pay", "douyin_pay", "negative"), ("douyin_pay", "wechat_pay", "neutral")}
+    # a market-wide text, or one about the named platform's own group, brings in nobody
+    for context in ("market", "wechat_pay"):
+        assert {(h.platform, h.rival) for h in extractor.extract(text, default_platform=context)
+                if h.signal == THREAT} == {("wechat_pay", "")}
+    assert {h.platform for h in extractor.extract("元宝的份额正在被蚕食。", default_platform="wechat_pay")
+            if h.signal == THREAT} == {"tencent_yuanbao", "wechat_pay"}
