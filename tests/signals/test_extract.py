@@ -108,6 +108,19 @@ CASES = [
     ("Subsidies for tap-to-pay terminals keep growing.", None, {("touchless_subsidy", "market")}),
     ("Alipay reported results. Its subsidies for tap-to-pay terminals keep growing.", None,
      {("touchless_subsidy", "alipay")}),
+    # a user asking for a plain wallet is a complaint about sprawl, in every tense and both languages
+    ("\"Just let me pay,\" one user wrote under WeChat Pay's official post.", None,
+     {("user_experience_complaints", "wechat_pay"), ("feature_sprawl", "wechat_pay")}),
+    ("有网友说：“我只想要一个能付钱的钱包，云闪付却越来越像商场。”", None,
+     {("user_experience_complaints", "unionpay"), ("feature_sprawl", "unionpay")}),
+    # can't find / can't dismiss: "dismissed" inside "cannot be dismissed" is no denial
+    ("Longtime JD Pay users say they can no longer find the transfer button.", None,
+     {("user_experience_complaints", "jd_pay")}),
+    ("Meituan Pay users say the loan banner cannot be dismissed.", None, {("user_experience_complaints", "meituan_pay")}),
+    # app opens and users pulled back in are traffic chasing
+    ("Staff said Meituan Pay was judged on how often users opened the app.", None, {("traffic_focus", "meituan_pay")}),
+    ("The red-packet game pulls millions of users back into UnionPay every year.", None,
+     {("traffic_focus", "unionpay")}),
     # Qwen is Alibaba's own AI app, not Alipay's: its hits are its own; Alipay counts only where it is named
     ("阿里千问上线了AI点奶茶功能。", "alipay", {("ai_assistant", "alibaba_qwen")}),
     ("Alibaba said its Qwen app would spend 3 billion yuan on free orders.", None, {("ai_assistant", "alibaba_qwen")}),
