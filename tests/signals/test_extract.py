@@ -117,6 +117,11 @@ CASES = [
     ("Longtime JD Pay users say they can no longer find the transfer button.", None,
      {("user_experience_complaints", "jd_pay")}),
     ("Meituan Pay users say the loan banner cannot be dismissed.", None, {("user_experience_complaints", "meituan_pay")}),
+    # "has not said whether", 未透露: an undisclosed detail hedges the theme, it does not deny it
+    ("Meituan has not said whether its new AI agent will settle orders through Meituan Pay.", None,
+     {("ai_assistant", "meituan_pay")}),
+    ("京东支付未透露AI助手的上线时间。", None, {("ai_assistant", "jd_pay")}),
+    ("京东支付并未推出AI助手。", None, set()),
     # app opens and users pulled back in are traffic chasing
     ("Staff said Meituan Pay was judged on how often users opened the app.", None, {("traffic_focus", "meituan_pay")}),
     ("The red-packet game pulls millions of users back into UnionPay every year.", None,
