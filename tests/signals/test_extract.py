@@ -122,6 +122,10 @@ CASES = [
      {("ai_assistant", "meituan_pay")}),
     ("京东支付未透露AI助手的上线时间。", None, {("ai_assistant", "jd_pay")}),
     ("京东支付并未推出AI助手。", None, set()),
+    # reliance on a parent, in every form of the verb and for every parent (not only the first ones listed)
+    ("Duoduo Pay relied on Pinduoduo for almost all of its early users.", None,
+     {("ecosystem_dependence", "duoduo_pay")}),
+    ("多多支付依托拼多多的庞大用户开通了钱包。", None, {("ecosystem_dependence", "duoduo_pay")}),
     # app opens and users pulled back in are traffic chasing
     ("Staff said Meituan Pay was judged on how often users opened the app.", None, {("traffic_focus", "meituan_pay")}),
     ("The red-packet game pulls millions of users back into UnionPay every year.", None,
