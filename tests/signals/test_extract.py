@@ -116,7 +116,8 @@ CASES = [
     # can't find / can't dismiss: "dismissed" inside "cannot be dismissed" is no denial
     ("Longtime JD Pay users say they can no longer find the transfer button.", None,
      {("user_experience_complaints", "jd_pay")}),
-    ("Meituan Pay users say the loan banner cannot be dismissed.", None, {("user_experience_complaints", "meituan_pay")}),
+    ("Meituan Pay users say the loan banner cannot be dismissed.", None,
+     {("user_experience_complaints", "meituan_pay")}),
     # "has not said whether", 未透露: an undisclosed detail hedges the theme, it does not deny it
     ("Meituan has not said whether its new AI agent will settle orders through Meituan Pay.", None,
      {("ai_assistant", "meituan_pay")}),
@@ -132,7 +133,8 @@ CASES = [
      {("traffic_focus", "unionpay")}),
     # Qwen is Alibaba's own AI app, not Alipay's: its hits are its own; Alipay counts only where it is named
     ("阿里千问上线了AI点奶茶功能。", "alipay", {("ai_assistant", "alibaba_qwen")}),
-    ("Alibaba said its Qwen app would spend 3 billion yuan on free orders.", None, {("ai_assistant", "alibaba_qwen")}),
+    ("Alibaba said its Qwen app would spend 3 billion yuan on free orders.", None,
+     {("ai_assistant", "alibaba_qwen")}),
     ("Qwen users can now pay with Alipay AI Pay inside the chat.", None,
      {("ai_assistant", "alibaba_qwen"), ("ai_assistant", "alipay")}),
     # an ecosystem sentence naming only the parent group falls to the platform in context

@@ -15,5 +15,9 @@ def test_threat_hits_name_their_rival(fixture_store) -> None:
     finally:
         con.close()
     seed = [(p, r) for p, r, e in rows if "threatened by players like WeChat Pay, JD Pay, and Douyin Pay" in e]
-    assert seed == [("alipay", "douyin_pay"), ("alipay", "jd_pay"), ("alipay", "wechat_pay")]
+    threatened = [(p, r) for p, r in seed if p != r]
+    assert threatened == [("alipay", "douyin_pay"), ("alipay", "jd_pay"), ("alipay", "wechat_pay")]
+    # each mover also has its own hit, with itself as rival (left out of the Threats matrix)
+    assert sorted((p, r) for p, r in seed if p == r) == [("douyin_pay", "douyin_pay"), ("jd_pay", "jd_pay"),
+                                                          ("wechat_pay", "wechat_pay")]
     assert others == 0
