@@ -31,7 +31,8 @@ def synth(metrics_rows: int, articles: int, db: Path, seed: int) -> None:
 
 @cli.command()
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Store to measure (a synthetic one from `paylens synth`).")
+              help="Store to measure (a synthetic one from `paylens synth`), or a DuckLake "
+                   "(ducklake:postgres:<dsn>, with PAYLENS_LAKE_DATA and PAYLENS_LAKE_SERVE).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--repeat", type=click.IntRange(min=1), default=20, show_default=True,
               help="Timed runs per query (p50/p95 over them).")
@@ -60,18 +61,26 @@ def bench(db: Path, as_json: bool, repeat: int, min_sample_seconds: float, warm_
           build_rows: int | None, build_articles: int | None, seed: int, pages: bool, naive: bool, naive_runs: int,
           signals_seconds: float, browser: bool, sessions: int, load_seconds: int, think_seconds: float) -> None:
     """Time every query, page, the extractor and a naive baseline on a store; --json for one object."""
-    from paylens.errors import StoreMissingError
+    from paylens.errors import InputError, StoreMissingError
     from paylens.perf import queries as perf
+    from paylens.store.reader import LAKE_PREFIX
 
-    if build_rows is None and not db.exists():
+    lake = str(db).startswith(LAKE_PREFIX)
+    if lake and build_rows is not None:
+        raise InputError("--build-rows:1: synthesises a store file, not a DuckLake; "
+                         "`paylens synth` a file, then `paylens lake-load --from FILE`")
+    if not lake and build_rows is None and not db.exists():
         raise StoreMissingError(f"no store at {db}; run `paylens synth --db {db}` or pass --build-rows")
     browser_opts = ({"sessions": sessions, "load_seconds": load_seconds, "think_seconds": think_seconds}
                     if browser else None)
     with perf.stdout_to_stderr():
+        served = perf.prepare_lake(db) if lake else None
         report = perf.bench_report(db, repeat=repeat, warm_runs=warm_runs, build_rows=build_rows,
                           build_articles=build_articles, seed=seed, pages=pages, naive=naive,
                           naive_runs=naive_runs, signals_seconds=signals_seconds, browser=browser_opts,
                           min_sample_s=min_sample_seconds)
+    if served is not None:
+        report["lake"] = served
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False))
     else:

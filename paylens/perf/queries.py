@@ -15,6 +15,9 @@ What is timed and how:
   filter, join, sort) on every rerun, in a child process so its memory does not inflate ours.
 - build_s: measured here when `--build-rows` is given (synthesised into --db first), else the synth time
   recorded in the store's build_info.counts (`synth_build_ms`).
+- a DuckLake --db (`ducklake:postgres:<dsn>`): queries run on what a replica serves (PAYLENS_LAKE_SERVE): in
+  `local` mode the newest snapshot is first copied into the local cache file as a replica's first request does
+  (timed: `lake.materialise_s`; ~0 when a current copy was already there), in `direct` mode on the lake itself.
 """
 
 from __future__ import annotations
@@ -130,6 +133,25 @@ def bench_queries(db: Path, repeat: int, min_sample_s: float = MIN_SAMPLE_S) -> 
     finally:
         raw.close()
         app.close()
+
+
+def prepare_lake(db: Path) -> dict:
+    """Before timing a DuckLake store: its serve mode and newest snapshot; in local mode, copy it (timed) first.
+
+    Without the copy, open_store would read a local-mode lake directly (a one-off command never copies).
+    """
+    from paylens.store.lake import materialise, materialised_snapshot, newest_snapshot, parse_spec
+
+    spec = parse_spec(db)
+    snapshot = newest_snapshot(spec)
+    out: dict = {"serve": spec.serve, "snapshot": snapshot}
+    if spec.serve == "local":
+        out["copy_was_current"] = materialised_snapshot(spec.cache_file) == snapshot
+        start = time.perf_counter()
+        path = materialise(spec, snapshot)
+        out["materialise_s"] = round(time.perf_counter() - start, 2)
+        out["copy_bytes"] = path.stat().st_size
+    return out
 
 
 # ------------------------------------------------------------------------------------------------ pages

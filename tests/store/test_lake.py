@@ -254,6 +254,27 @@ def test_store_handle_and_snapshot_manifest_name_the_lake_snapshot(published, la
     assert manifest["build_id"] == build_id(con)
 
 
+@pytest.mark.parametrize("serve", ["direct", "local"])
+def test_bench_times_every_query_on_the_lake_as_a_replica_serves_it(published, lake_place, serve, tmp_path,
+                                                                     monkeypatch):
+    for key, value in {**lake_place, "PAYLENS_LAKE_SERVE": serve, "PAYLENS_LAKE_CACHE": str(tmp_path)}.items():
+        monkeypatch.setenv(key, value)
+    args = ["bench", "--db", lake_place["PAYLENS_DB"], "--json", "--repeat", "1", "--min-sample-seconds", "0",
+            "--no-pages", "--no-naive", "--signals-seconds", "0.1"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert {q["name"] for q in report["queries"]} >= set(queries.load_all())
+    assert report["lake"]["serve"] == serve
+    assert report["lake"]["snapshot"] == lake.newest_snapshot(_spec(lake_place))
+    spec = _spec(lake_place, PAYLENS_LAKE_SERVE=serve, PAYLENS_LAKE_CACHE=str(tmp_path))
+    # local: the queries ran on the copy a replica would serve (made first, timed); direct: no copy at all
+    assert (lake.materialised_snapshot(spec.cache_file) == report["lake"]["snapshot"]) is (serve == "local")
+    assert ("materialise_s" in report["lake"]) is (serve == "local")
+    refused = CliRunner().invoke(cli, [*args[:3], "--build-rows", "10"])
+    assert refused.exit_code == 2 and "--build-rows" in refused.output
+
+
 def test_import_metrics_writes_the_lake_and_a_repeat_adds_nothing(published, lake_place, data_copy, tmp_path,
                                                                  monkeypatch):
     for key, value in lake_place.items():
