@@ -47,11 +47,15 @@ st.subheader("Threats between them")
 for mover, target in ((rival, platform), (platform, rival)):
     # the pair, whichever competitors the sidebar holds
     said = chart_rows("threat_evidence", {**view, "competitors": "", "platform": target, "rival": mover})
-    with st.expander(f"{names[mover]} threatening {names[target]}: {len(said)} sentence(s)"):
-        if said.empty:
-            st.caption("No sentence in these dates says so.")
-        else:
-            evidence_cards(readable_hits(said, names), key=f"threat_{mover}_{target}")
+    # The cards are drawn only while the expander is open (on_change="rerun" reports it): closed, they cost nothing.
+    box = st.expander(f"{names[mover]} threatening {names[target]}: {len(said)} sentence(s)",
+                      key=f"threat_box_{mover}_{target}", on_change="rerun")
+    if box.open:
+        with box:
+            if said.empty:
+                st.caption("No sentence in these dates says so.")
+            else:
+                evidence_cards(readable_hits(said, names), key=f"threat_{mover}_{target}")
 
 st.subheader("Shared timeline")
 events = chart_rows("compare_events", view)

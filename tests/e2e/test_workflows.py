@@ -287,6 +287,24 @@ def test_compare_follows_the_chosen_competitors(app):
     assert (app.query()["platform"], app.query()["rival"]) == ("alipay", "jd_pay")
 
 
+def test_compare_threat_sentences_are_drawn_when_their_expander_opens(app):
+    """Closed, the pair's threat expanders send no cards (no work for hidden content); opened, the sentences."""
+    app.open("/compare?competitors=alipay,wechat_pay", charts=3)
+    assert app.errors() == []
+    cards = app.page.locator("[class*='st-key-threat_wechat_pay_alipay_card_']")
+    assert cards.count() == 0, "a closed expander's cards were built and sent"
+    box = app.page.locator("[data-testid='stExpander']").filter(has_text="WeChat Pay threatening Alipay")
+    label = box.locator("summary").inner_text()
+    shown = int(label.rsplit(": ", 1)[1].split()[0])
+    assert shown > 0, label  # the real corpus holds sentences where WeChat Pay threatens Alipay
+    box.locator("summary").click()
+    app.settle(charts=3)
+    cards.first.wait_for(timeout=30_000)
+    assert cards.count() == min(shown, 20)
+    assert "WeChat Pay" in cards.first.inner_text() or "微信" in cards.first.inner_text()
+    assert app.errors() == []
+
+
 def test_same_platform_and_rival_says_so(app):
     app.open("/compare?platform=wechat_pay&rival=wechat_pay", charts=3)
     assert app.errors() == []
