@@ -69,6 +69,10 @@ THREAT = "competitive_threat"  # its hits name the threatened platform and the r
 # Annotators of every tuning set label the mover; of 27 such labels 20 were positive (it is gaining), 6 neutral, 1
 # negative, while the sentence's polar words mostly belong to the threatened side: the mover's stance is positive.
 MOVER_STANCE = "positive"
+# A sentence about an AI assistant app only (元宝, 豆包, 千问, named or the text's subject) lists its features and
+# placements ("朋友圈、视频号、公众号", "内容推荐、搜索和电商导购"): not feature sprawl or social content of a payment
+# app. On the tuning sets all 5 such pairs were false, none labelled.
+AI_QUIET = ("feature_sprawl", "social_content")
 
 
 class Hit(NamedTuple):
@@ -159,6 +163,7 @@ class Extractor:
         self._stance = dict(lexicon.default_stance)
         self._surfaces = lexicon.surfaces
         self._yields = lexicon.yields
+        self._ai_products = lexicon.ai_products
         self._platforms: dict[tuple[str, ...] | str, tuple[str, ...]] = {}  # named platforms -> with parents
         self._no_rivals: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}  # platforms -> (platform, "")
 
@@ -253,6 +258,8 @@ class Extractor:
         firing, directed = self._firing(reading, hedge)
         if len(firing) > 1 and self._yields:
             _give_way(firing, reading.themes, self._yields)
+        if self._ai_products:
+            _quiet_ai(firing, named or (reading.context,), self._ai_products)
         owners = _owners(reading.found, polar) if polar and len(named) > 1 else None
         plain = self._no_rivals.get(platforms)
         if plain is None:
@@ -545,6 +552,13 @@ def _give_way(firing: dict[str, float], themes: dict[str, dict[str, float]],
     for (signal, other), bar in yields.items():
         if signal in firing and other in firing and max(themes[signal].values()) < bar:
             del firing[signal]
+
+
+def _quiet_ai(firing: dict[str, float], platforms: Iterable[str], ai_products: frozenset[str]) -> None:
+    """Drop feature sprawl and social content from a sentence whose platforms are all AI assistant apps."""
+    if ("feature_sprawl" in firing or "social_content" in firing) and all(p in ai_products for p in platforms):
+        for signal in AI_QUIET:
+            firing.pop(signal, None)
 
 
 def _owners(found: list[Match], polar: list[tuple[int, int, float]]) -> list[str]:

@@ -23,6 +23,7 @@ TRADITIONAL_FILE = "traditional_chars.csv"
 PARENTS_FILE = "platform_parents.csv"
 SURFACES_FILE = "commerce_surfaces.csv"
 YIELDS_FILE = "yields.csv"
+AI_PRODUCTS_FILE = "ai_products.csv"
 SURFACE_WEIGHT = 0.05  # a shopping app named alone says little; the extractor raises it when a rival's payment is named
 POLARITY_KINDS: tuple[str, ...] = ("positive", "negative", "negation", "denial", "hedge")
 CASE_MODES: tuple[str, ...] = ("any", "exact")
@@ -57,6 +58,7 @@ class Lexicon:
     surfaces: dict[str, str] = field(default_factory=dict)  # shopping app name (lowercase) -> its group's platform
     # (signal, other signal) -> the word weight the first needs to stand beside the second in a sentence
     yields: dict[tuple[str, str], float] = field(default_factory=dict)
+    ai_products: frozenset[str] = frozenset()  # AI assistant apps (元宝, 千问), not payment platforms
 
     @property
     def terms(self) -> tuple[Term, ...]:
@@ -83,6 +85,7 @@ def load_lexicon(lexicon_dir: str | Path) -> Lexicon:
     parents = _load(folder / PARENTS_FILE, ("platform_id", "parent_platform_id"), _parent, problems)
     surfaces = _load(folder / SURFACES_FILE, ("platform_id", "surface", "lang"), _surface, problems)
     yields = _load(folder / YIELDS_FILE, ("signal", "yields_to", "strong_at"), _yield, problems)
+    ai_products = _load(folder / AI_PRODUCTS_FILE, ("platform_id",), _ai_product, problems)
     if problems:
         raise InputError(problems)
     default_stance = {signal: "neutral" for signal in SIGNAL_IDS}
@@ -90,7 +93,8 @@ def load_lexicon(lexicon_dir: str | Path) -> Lexicon:
     listed = {(t.label, t.text.lower()) for t in signals}
     signals += [t for _, t in surfaces if (t.label, t.text.lower()) not in listed]  # the matcher must see them
     return Lexicon(tuple(aliases), tuple(signals), tuple(polarity), tuple(domain), tuple(masks), default_stance,
-                   dict(traditional), dict(parents), {t.text.lower(): pid for pid, t in surfaces}, dict(yields))
+                   dict(traditional), dict(parents), {t.text.lower(): pid for pid, t in surfaces}, dict(yields),
+                   frozenset(ai_products))
 
 
 def _load(path: Path, required: tuple[str, ...], build: Callable[[dict[str, str], str, list[str]], T | None],
@@ -166,6 +170,11 @@ def _parent(row: dict[str, str], where: str, problems: list[str]) -> tuple[str, 
         problems.append(f"{where}: bad platform id pair {child!r} -> {parent!r}")
         return None
     return child, parent
+
+
+def _ai_product(row: dict[str, str], where: str, problems: list[str]) -> str | None:
+    """An AI assistant app's platform id."""
+    return row["platform_id"] if _check_platform(row["platform_id"], where, problems) else None
 
 
 def _surface(row: dict[str, str], where: str, problems: list[str]) -> tuple[str, Term] | None:

@@ -108,3 +108,11 @@ def test_bad_yield_rows_are_reported(tmp_path) -> None:
         f"{path}:{lines - 1}: a signal cannot yield to itself",
         f"{path}:{lines}: weight must be a number in (0, 1], not '2'",
     ]
+
+
+def test_ai_products_load_as_platform_ids(tmp_path) -> None:
+    lexicon = load_lexicon(LEXICON_DIR)
+    assert {"tencent_yuanbao", "alibaba_qwen"} <= lexicon.ai_products and "alipay" not in lexicon.ai_products
+    assert set(lexicon.parents) <= lexicon.ai_products  # every product with a payment platform is an AI product
+    path, lines, problems = _problems_after_appending(tmp_path, "ai_products.csv", "Not An Id\n")
+    assert problems == [f"{path}:{lines}: bad platform_id 'Not An Id'"]

@@ -26,3 +26,22 @@ def test_a_strong_dependence_word_stands_beside_a_threat(extractor: Extractor) -
     text = "Alipay still leans heavily on Taobao, and WeChat Pay is now a direct challenge at its checkout."
     pairs = _pairs(extractor, text)
     assert ("ecosystem_dependence", "alipay") in pairs and ("competitive_threat", "alipay") in pairs
+
+
+ADS = "2025年春节，腾讯为元宝开启了大规模投放：朋友圈、视频号、公众号里都能看到它的广告。"
+
+
+def test_an_ai_apps_placements_are_not_social_content(extractor: Extractor) -> None:
+    assert "social_content" not in {s for s, _ in _pairs(extractor, ADS)}
+    # the same placements for a payment platform are social content
+    assert ("social_content", "wechat_pay") in _pairs(extractor, ADS.replace("元宝", "微信支付"))
+    # without the AI-product rule the AI app (and its payment platform) would get social content
+    plain = Extractor(extractor.lexicon)
+    plain._ai_products = frozenset()
+    assert ("social_content", "tencent_yuanbao") in _pairs(plain, ADS)
+
+
+def test_an_ai_apps_feature_list_in_its_own_text_is_not_feature_sprawl(extractor: Extractor) -> None:
+    text = "这一版本又上线了打车、外卖、酒店预订等生活服务功能。"
+    assert "feature_sprawl" not in {s for s, _ in _pairs(extractor, text, "alibaba_qwen")}
+    assert ("feature_sprawl", "alipay") in _pairs(extractor, text, "alipay")
