@@ -32,6 +32,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
 from paylens.config import PROJECT_ROOT
 from paylens.perf.stats import COMPETITOR_SETS, DEFAULT_METRIC, percentile
 from paylens.store.reader import open_store
@@ -149,7 +151,23 @@ class Tab:
         self.have = have
         self.competitors = list(DEFAULT_COMPETITORS)
         self.js_errors: list[str] = []
+        self.frames: list[tuple[float, int, bool]] = []   # (arrival, bytes, ends a script run) per ForwardMsg
+        self.splits: list[dict] = []                      # per change: where its time went
         page.on("pageerror", lambda exc: self.js_errors.append(str(exc)[:200]))
+        page.on("websocket", self._watch)
+
+    def _watch(self, ws) -> None:
+        """Record each ForwardMsg's arrival, size and whether it says the script finished."""
+        def received(payload) -> None:
+            data = payload if isinstance(payload, bytes) else payload.encode()
+            msg = ForwardMsg()
+            try:
+                msg.ParseFromString(data)
+            except Exception:  # noqa: BLE001 - not a ForwardMsg: still counted as bytes
+                msg = None
+            done = msg is not None and msg.WhichOneof("type") == "script_finished"
+            self.frames.append((time.perf_counter(), len(data), done))
+        ws.on("framereceived", received)
 
     async def open(self, base: str, path: str) -> float:
         """Open a page and wait until it has settled; seconds taken."""
@@ -192,7 +210,9 @@ class Tab:
         plotted = [p for p in expected if p in self.have] if metric_chart else None
         await page.wait_for_function(DONE_JS, arg=[",".join(expected), plotted], timeout=CHANGE_MS)
         await page.evaluate(PAINTED_JS)
-        took = time.perf_counter() - start
+        end = time.perf_counter()
+        took = end - start
+        self.splits.append(_split(self.frames, start, end))
         await page.keyboard.press("Escape")
         self.competitors = expected
         return took
@@ -200,6 +220,15 @@ class Tab:
     async def errors(self) -> list[str]:
         texts = await self.page.locator(ERRORS).all_inner_texts()
         return [t.strip()[:200] for t in texts if t.strip()] + self.js_errors
+
+
+def _split(frames: list[tuple[float, int, bool]], start: float, end: float) -> dict:
+    """One change's time by part: until the first message, until the script-finished message, then the browser."""
+    mine = [f for f in frames if start <= f[0] <= end]
+    finished = next((t for t, _, done in reversed(mine) if done), end)
+    first = mine[0][0] if mine else end
+    return {"first_msg_ms": (first - start) * 1000, "finished_ms": (finished - start) * 1000,
+            "after_finished_ms": (end - finished) * 1000, "bytes": sum(b for _, b, _ in mine)}
 
 
 def _target(i: int, current: list[str]) -> list[str]:
@@ -296,7 +325,8 @@ async def _filter_changes(browser, base: str, names: dict[str, str], have: set[s
             await tab.open(base, path)
     errors = await tab.errors()
     await ctx.close()
-    return {"page": path, "changes": len(redraws),
+    parts = {k: round(statistics.median(s[k] for s in tab.splits)) for k in tab.splits[0]} if tab.splits else {}
+    return {"page": path, "changes": len(redraws), "median_split": parts,
             "p50_ms": round(statistics.median(redraws) * 1000) if redraws else None,
             "p95_ms": round(percentile(redraws, 95) * 1000) if redraws else None,
             "max_ms": round(max(redraws) * 1000) if redraws else None,
