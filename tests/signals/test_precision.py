@@ -45,3 +45,21 @@ def test_an_ai_apps_feature_list_in_its_own_text_is_not_feature_sprawl(extractor
     text = "这一版本又上线了打车、外卖、酒店预订等生活服务功能。"
     assert "feature_sprawl" not in {s for s, _ in _pairs(extractor, text, "alibaba_qwen")}
     assert ("feature_sprawl", "alipay") in _pairs(extractor, text, "alipay")
+
+
+def test_a_platform_switched_to_copied_or_set_aside_is_named_in_passing(extractor: Extractor) -> None:
+    def platforms(text: str, signal: str) -> set[str]:
+        return {p for s, p in _pairs(extractor, text) if s == signal}
+    # switching back to a platform: the complaint is about the checkout that hides it
+    assert platforms("有用户吐槽，抖音支付的收银台想换回微信支付要多点好几下。",
+                     "user_experience_complaints") == {"douyin_pay"}
+    assert platforms("Users complain that switching back to WeChat Pay takes five taps on Douyin Pay's checkout page.",
+                     "user_experience_complaints") == {"douyin_pay"}
+    # the platform copied is not the one adding social features
+    assert platforms("支付宝首页加了“朋友”频道和动态，被批评抄微信的社交玩法。", "social_content") == {"alipay"}
+    # "不是 X，而是 Y": X is set aside
+    assert platforms("一位分析师称，真正让支付宝感到压力的不是微信，而是抖音在内容电商上的扩张。",
+                     "social_content") == {"alipay"}
+    # a plain "不是" before a platform is no such cue
+    assert platforms("这不是支付宝第一次在首页塞进短视频，微信支付也跟进了。",
+                     "social_content") == {"alipay", "wechat_pay"}
