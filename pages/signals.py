@@ -48,6 +48,12 @@ sources(evidence, "evidence_sources")
 with st.expander(f"Search the evidence of {signal_label(signal)}", expanded=bool(st.session_state.get("v_q"))):
     search = search_box(f, "signals", fixed={"signal": signal})
 
-st.subheader("Who threatens whom")
-threat = threats_section(f)
+# Built only while open (on_change="rerun" reports it): the matrix, its trend and twenty cards were ~35% of the
+# server's time on every filter change while they sat below the evidence. A link naming a threat cell opens it.
+box = st.expander("Who threatens whom: threatened platform × rival, and the sentences behind each cell",
+                  expanded=bool(st.query_params.get("threat")), key="threats_box", on_change="rerun")
+threat: dict[str, str] = {}
+if box.open:
+    with box:
+        threat = threats_section(f)
 sync_url(f, {"mode": mode, "signal": signal, "focus": platform or "", **search, **threat})

@@ -23,7 +23,6 @@ def threats_section(f: Filters, key: str = "threats") -> dict[str, str]:
     """
     names = platform_names()
     matrix = run("threat_matrix", f.params())
-    st.subheader("Threats: who threatens whom")
     st.caption("Rows are the threatened platforms, columns the rival the sentence says is moving in "
                "(“微信支付正在抢走支付宝的线下商户”, “Douyin Pay … challenge Alipay”); *unnamed* when it names none. "
                "Each cell: share of the threatened platform's articles, and the counts behind it. "

@@ -305,6 +305,36 @@ def test_compare_threat_sentences_are_drawn_when_their_expander_opens(app):
     assert app.errors() == []
 
 
+def test_signals_threats_are_built_when_opened_and_a_link_reopens_the_cell(app):
+    """Who threatens Alipay: closed, the Threats expander costs nothing; opened, the matrix, the trend and the
+    sentences appear and the URL names the cell; that link opens the section on the same cell."""
+    app.open("/signals?competitors=alipay,wechat_pay,jd_pay,douyin_pay", charts=2)
+    assert app.errors() == []
+    matrix = app.page.locator(".st-key-threats_chart .main-svg")
+    cards = app.page.locator("[class*='st-key-threats_evidence_card_']")
+    assert matrix.count() == 0 and cards.count() == 0, "the closed Threats section was built and sent"
+    assert "threat" not in app.query()
+    app.page.locator("[data-testid='stExpander']").filter(has_text="Who threatens whom").locator("summary").click()
+    app.settle(charts=4)
+    matrix.first.wait_for(timeout=30_000)
+    cards.first.wait_for(timeout=30_000)
+    app.page.wait_for_function("() => new URLSearchParams(location.search).get('threat')", timeout=30_000)
+    cell = app.query()["threat"]
+    platform, rival = cell.split(":")
+    assert platform in {"alipay", "wechat_pay", "jd_pay", "douyin_pay"}, cell
+    assert "threatened by" in cards.first.inner_text()
+    app.screenshot("workflow-signals-threats")
+    link = app.page.url
+    app.open("/")  # elsewhere, then the link: the section opens on its own, on the same cell
+    app.page.goto(link)
+    app.settle(charts=4)
+    matrix.first.wait_for(timeout=30_000)
+    assert app.query()["threat"] == cell
+    picker = app.page.get_by_role("combobox", name="Sentences for")
+    assert picker.count() == 1
+    assert app.errors() == []
+
+
 def test_same_platform_and_rival_says_so(app):
     app.open("/compare?platform=wechat_pay&rival=wechat_pay", charts=3)
     assert app.errors() == []

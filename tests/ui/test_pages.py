@@ -24,7 +24,7 @@ from paylens.url_state import DEFAULT_COMPETITORS
 PAGES = {
     "pages/overview.py": 1,
     "pages/metrics.py": 1,
-    "pages/signals.py": 4,  # heatmap, trend, threat matrix, threat trend
+    "pages/signals.py": 2,  # heatmap, trend (the threat matrix and trend only while their expander is open)
     "pages/articles.py": 0,
     "pages/compare.py": 3,
     "pages/impact.py": 1,
@@ -163,6 +163,18 @@ def test_signals_page_takes_signal_from_url(app):
     assert at.selectbox(key="w_signal").value == "ai_assistant"
     assert at.selectbox(key="w_mode").value == "net"
     assert any(c.value.startswith("Net stance =") for c in at.caption)
+
+
+def test_signals_page_builds_threats_only_for_a_link_that_names_a_cell(app):
+    closed = app("pages/signals.py", competitors="alipay,wechat_pay,jd_pay,douyin_pay")
+    assert _problems(closed) == []
+    assert len(closed.get("plotly_chart")) == 2
+    assert "threat" not in closed.query_params
+    opened = app("pages/signals.py", competitors="alipay,wechat_pay,jd_pay,douyin_pay", threat="alipay:wechat_pay")
+    assert _problems(opened) == []
+    assert len(opened.get("plotly_chart")) == 4  # plus the threat matrix and its trend
+    assert opened.selectbox(key="w_threat").value == "alipay:wechat_pay"
+    assert _qp(opened, "threat") == "alipay:wechat_pay"
 
 
 def test_signals_page_explains_net_stance_only_in_that_mode(app):
