@@ -63,3 +63,20 @@ def test_a_platform_switched_to_copied_or_set_aside_is_named_in_passing(extracto
     # a plain "不是" before a platform is no such cue
     assert platforms("这不是支付宝第一次在首页塞进短视频，微信支付也跟进了。",
                      "social_content") == {"alipay", "wechat_pay"}
+
+
+FINE = "JD Pay was fined 20 million yuan by the central bank for breaches of merchant-management rules."
+NOTICE = "央行发布通知，要求支付机构降低小微企业和个体工商户的支付手续费。"
+
+
+def test_merchants_named_by_a_regulator_are_not_merchant_enablement(extractor: Extractor) -> None:
+    assert _pairs(extractor, FINE) == {("regulatory_pressure", "jd_pay")}
+    assert _pairs(extractor, NOTICE) == {("regulatory_pressure", "market")}
+    # a platform's own merchant tool, with no regulator in the sentence, still is
+    assert _pairs(extractor, "京东支付为小微商户推出经营分析工具和手续费减免。") == {("b_end_empowerment", "jd_pay")}
+    # without yields.csv's "b_end_empowerment yields to regulatory_pressure" both read as merchant enablement too
+    unyielding = Extractor(extractor.lexicon)
+    unyielding._yields = {k: v for k, v in extractor._yields.items()
+                          if k != ("b_end_empowerment", "regulatory_pressure")}
+    assert ("b_end_empowerment", "jd_pay") in _pairs(unyielding, FINE)
+    assert ("b_end_empowerment", "market") in _pairs(unyielding, NOTICE)
