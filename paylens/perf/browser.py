@@ -97,7 +97,7 @@ def rss_mb(pid: int) -> tuple[float, float]:
 class Server:
     """`streamlit run dashboard.py` on a free localhost port with PAYLENS_DB set; stopped on exit."""
 
-    def __init__(self, db: Path, log: Path) -> None:
+    def __init__(self, db: Path, log: Path, cpus: set[int] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "PAYLENS_DB": str(db.resolve())}
@@ -106,7 +106,10 @@ class Server:
                "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
         self.log = log
         with log.open("wb") as out:
-            self.proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+            # cpus: pin the server (and DuckDB's threads) to these cores, as if the browser ran elsewhere
+            pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
+            self.proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                         preexec_fn=pin)  # noqa: PLW1509 - sets affinity only, no threads yet
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -228,7 +231,8 @@ def _split(frames: list[tuple[float, int, bool]], start: float, end: float) -> d
     finished = next((t for t, _, done in reversed(mine) if done), end)
     first = mine[0][0] if mine else end
     return {"first_msg_ms": (first - start) * 1000, "finished_ms": (finished - start) * 1000,
-            "after_finished_ms": (end - finished) * 1000, "bytes": sum(b for _, b, _ in mine)}
+            "after_finished_ms": (end - finished) * 1000, "bytes": sum(b for _, b, _ in mine),
+            "runs": sum(done for _, _, done in mine)}
 
 
 def _target(i: int, current: list[str]) -> list[str]:
@@ -375,17 +379,27 @@ async def _load(browser, base: str, names: dict[str, str], have: set[str], sessi
 
 
 def browser_report(db: Path, sessions: int = 10, load_seconds: float = 120, changes: int = 24,
-        think_seconds: float = 0.0, filter_pages: tuple[str, ...] = ("/metrics",)) -> dict:
-    """Start the server, measure, stop it; a dict for the bench report."""
+        think_seconds: float = 0.0, filter_pages: tuple[str, ...] = ("/metrics",), apart: bool = False) -> dict:
+    """Start the server, measure, stop it; a dict for the bench report.
+
+    apart: the server on core 0, this process and Chromium (which inherits it) on core 1, so the browser's
+    rendering does not take the server's CPU (an analyst's browser runs on their own machine).
+    """
     names, have = store_facts(db)
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"paylens-bench-streamlit-{os.getpid()}.log"
-    server = Server(db, log)
+    cores = sorted(os.sched_getaffinity(0))
+    if apart and len(cores) < 2:
+        raise SystemExit("--apart needs two cores")
+    server = Server(db, log, {cores[0]} if apart else None)
+    if apart:
+        os.sched_setaffinity(0, {cores[1]})
     try:
         result = asyncio.run(_measure(server.url, names, have, changes, sessions, load_seconds, think_seconds,
                                       server, filter_pages))
     finally:
         server.stop()
     result["server_log"] = str(log)
+    result["apart"] = apart
     return result
 
 
@@ -397,11 +411,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--changes", type=int, default=24)
     parser.add_argument("--think-seconds", type=float, default=0.0,
                         help="pause after each filter change in the load test (0: back to back, a stress test)")
+    parser.add_argument("--apart", action="store_true",
+                        help="server on one core, Chromium on another (the browser's rendering off the server's CPU)")
     parser.add_argument("--filter-pages", default="/metrics",
                         help="pages whose filter change is timed, comma-separated (/metrics always)")
     args = parser.parse_args(argv)
     print(json.dumps(browser_report(args.db, args.sessions, args.load_seconds, args.changes, args.think_seconds,
-                                    tuple(args.filter_pages.split(","))),
+                                    tuple(args.filter_pages.split(",")), args.apart),
                      ensure_ascii=False))
 
 
