@@ -9,7 +9,7 @@ from paylens.ui.evidence import evidence_cards
 from paylens.ui.filters import pair_choice, platform_names, sync_url
 from paylens.ui.frame import page_filters
 from paylens.ui.store import chart_rows, figure
-from paylens.ui.widgets import chart, download_csv, empty_state, sources
+from paylens.ui.widgets import chart, download_csv, empty_state, open_expander, sources
 
 f = page_filters()
 names = platform_names()
@@ -47,10 +47,9 @@ st.subheader("Threats between them")
 for mover, target in ((rival, platform), (platform, rival)):
     # the pair, whichever competitors the sidebar holds
     said = chart_rows("threat_evidence", {**view, "competitors": "", "platform": target, "rival": mover})
-    # The cards are drawn only while the expander is open (on_change="rerun" reports it): closed, they cost nothing.
-    box = st.expander(f"{names[mover]} threatening {names[target]}: {len(said)} sentence(s)",
-                      key=f"threat_box_{mover}_{target}", on_change="rerun")
-    if box.open:
+    box = open_expander(f"{names[mover]} threatening {names[target]}: {len(said)} sentence(s)",
+                        f"threat_box_{mover}_{target}")
+    if box:
         with box:
             if said.empty:
                 st.caption("No sentence in these dates says so.")

@@ -12,7 +12,7 @@ from paylens.ui.intake import freshness
 from paylens.ui.search import search_box
 from paylens.ui.store import chart_rows, figure
 from paylens.ui.threats import threats_section
-from paylens.ui.widgets import download_csv, events_for, sources
+from paylens.ui.widgets import download_csv, events_for, open_expander, sources
 from paylens.url_state import DEFAULT_VIEW
 
 f = page_filters()
@@ -48,12 +48,12 @@ sources(evidence, "evidence_sources")
 with st.expander(f"Search the evidence of {signal_label(signal)}", expanded=bool(st.session_state.get("v_q"))):
     search = search_box(f, "signals", fixed={"signal": signal})
 
-# Built only while open (on_change="rerun" reports it): the matrix, its trend and twenty cards were ~35% of the
-# server's time on every filter change while they sat below the evidence. A link naming a threat cell opens it.
-box = st.expander("Who threatens whom: threatened platform × rival, and the sentences behind each cell",
-                  expanded=bool(st.query_params.get("threat")), key="threats_box", on_change="rerun")
+# Built only while open: the matrix, its trend and twenty cards were ~35% of the server's time on every filter
+# change while they sat below the evidence. A link naming a threat cell opens it.
+box = open_expander("Who threatens whom: threatened platform × rival, and the sentences behind each cell",
+                    "threats_box", expanded=bool(st.query_params.get("threat")))
 threat: dict[str, str] = {}
-if box.open:
+if box:
     with box:
         threat = threats_section(f)
 sync_url(f, {"mode": mode, "signal": signal, "focus": platform or "", **search, **threat})

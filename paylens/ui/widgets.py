@@ -102,6 +102,16 @@ def chart(fig: go.Figure, key: str, selectable: bool = False) -> None:
         st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
 
 
+def open_expander(label: str, key: str, expanded: bool = False):
+    """An expander whose content is built only while it is open: the container when open, else None.
+
+    on_change="rerun" makes Streamlit report `.open`; opening it reruns the page once. Closed, nothing inside
+    is computed or sent (no work for hidden content).
+    """
+    box = st.expander(label, expanded=expanded, key=key, on_change="rerun")
+    return box if box.open else None
+
+
 def chart_selection(key: str) -> list | None:
     """The customdata of the point last clicked in the selectable chart with this key (None if none)."""
     event = st.session_state.get(key)
