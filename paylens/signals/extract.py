@@ -563,7 +563,7 @@ def _give_way(firing: dict[str, float], themes: dict[str, dict[str, float]],
 
 def _quiet_ai(firing: dict[str, float], platforms: Iterable[str], ai_products: frozenset[str]) -> None:
     """Drop feature sprawl and social content from a sentence whose platforms are all AI assistant apps."""
-    if ("feature_sprawl" in firing or "social_content" in firing) and all(p in ai_products for p in platforms):
+    if any(signal in firing for signal in AI_QUIET) and all(p in ai_products for p in platforms):
         for signal in AI_QUIET:
             firing.pop(signal, None)
 
