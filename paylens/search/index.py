@@ -27,55 +27,93 @@ TITLE_IDX = -1
 BATCH = 20_000
 
 
-def build_index(con: duckdb.DuckDBPyConnection, lexicon_dir: Path, tokenizer: Tokenizer | None = None) -> int:
+def build_index(con: duckdb.DuckDBPyConnection, lexicon_dir: Path, tokenizer: Tokenizer | None = None,
+                batch: int = BATCH) -> int:
     """Index every article's title and sentences; return the number of indexed units."""
     tk = tokenizer or tokenizer_for(str(lexicon_dir))
-    text_ids: dict[str, int] = {}
-    doc_article: list[str] = []
-    doc_idx: list[int] = []
-    doc_text: list[int] = []
+    # Memory stays flat in the corpus size: Python holds one batch at a time, and the distinct texts are found
+    # by DuckDB (which spills), not in a Python dict of every text (3.7 GB at 300k articles).
+    n_units = _stage_units(con, batch)
+    con.execute("""
+        create temp table search_stage_ids as
+        select text, (row_number() over (order by first_seq) - 1)::integer as text_id
+        from (select text, min(seq) as first_seq from search_stage_units group by text)
+        order by text_id
+    """)
+    con.execute("""
+        create temp table search_stage_docs as
+        select i.text_id, u.article_id, u.sentence_idx
+        from search_stage_units u
+        join search_stage_ids i using (text)
+        order by u.seq
+    """)
+    con.execute("drop table search_stage_units")
+    _stage_terms(con, tk, batch)
+    con.execute("drop table search_stage_ids")
+    con.execute(INDEX_SQL.read_text(encoding="utf-8"))
+    return n_units
+
+
+def _stage_units(con: duckdb.DuckDBPyConnection, batch: int) -> int:
+    """Write every non-blank title and sentence to search_stage_units(seq, article_id, sentence_idx, text)."""
+    con.execute("create temp table search_stage_units (seq bigint, article_id varchar, sentence_idx integer, "
+                "text varchar)")
+    seq = 0
     cur = con.cursor()
     try:
         cur.execute("select article_id, title, body from articles order by article_id")
-        while rows := cur.fetchmany(BATCH):
+        while rows := cur.fetchmany(batch):
+            ids: list[str] = []
+            idxs: list[int] = []
+            texts: list[str] = []
             for article_id, title, body in rows:
                 units = [(TITLE_IDX, title or "")]
                 units.extend((i, body[s:e]) for i, (s, e) in enumerate(sentence_spans(body or "")))
                 for idx, text in units:
-                    if not text.strip():
-                        continue
-                    tid = text_ids.setdefault(text, len(text_ids))
-                    doc_article.append(article_id)
-                    doc_idx.append(idx)
-                    doc_text.append(tid)
+                    if text.strip():
+                        ids.append(article_id)
+                        idxs.append(idx)
+                        texts.append(text)
+            _append(con, "search_stage_units", {
+                "seq": pd.Series(range(seq, seq + len(texts)), dtype="int64"),
+                "article_id": pd.Series(ids, dtype=object), "sentence_idx": pd.Series(idxs, dtype="int32"),
+                "text": pd.Series(texts, dtype=object)})
+            seq += len(texts)
     finally:
         cur.close()
-    texts = list(text_ids)
-    term_col: list[str] = []
-    tid_col: list[int] = []
-    tf_col: list[int] = []
-    lengths: list[int] = []
-    for tid, text in enumerate(texts):
-        counts = tk.counts(text)
-        lengths.append(sum(counts.values()))
-        for term, tf in counts.items():
-            term_col.append(term)
-            tid_col.append(tid)
-            tf_col.append(tf)
-    frames = {
-        "search_stage_docs": pd.DataFrame({"text_id": pd.Series(doc_text, dtype="int32"),
-                                           "article_id": pd.Series(doc_article, dtype=object),
-                                           "sentence_idx": pd.Series(doc_idx, dtype="int32")}),
-        "search_stage_texts": pd.DataFrame({"text_id": pd.Series(range(len(texts)), dtype="int32"),
-                                            "text": pd.Series(texts, dtype=object),
-                                            "dl": pd.Series(lengths, dtype="int32")}),
-        "search_stage_terms": pd.DataFrame({"term": pd.Series(term_col, dtype=object),
-                                            "text_id": pd.Series(tid_col, dtype="int32"),
-                                            "tf": pd.Series(tf_col, dtype="int32")}),
-    }
-    for name, frame in frames.items():
-        con.register("stage_frame", frame)
-        con.execute(f"create temp table {name} as select * from stage_frame")  # noqa: S608 (our own names)
-        con.unregister("stage_frame")
-    con.execute(INDEX_SQL.read_text(encoding="utf-8"))
-    return len(doc_text)
+    return seq
+
+
+def _stage_terms(con: duckdb.DuckDBPyConnection, tk: Tokenizer, batch: int) -> None:
+    """Tokenise each distinct text once: search_stage_texts(text_id, text, dl) and search_stage_terms."""
+    con.execute("create temp table search_stage_texts (text_id integer, text varchar, dl integer)")
+    con.execute("create temp table search_stage_terms (term varchar, text_id integer, tf integer)")
+    # Temp tables are private to their connection, so batches are read by text_id range (sorted: zone maps).
+    n_texts = con.execute("select count(*) from search_stage_ids").fetchone()[0]
+    for lo in range(0, n_texts, batch):
+        rows = con.execute("select text_id, text from search_stage_ids where text_id >= $lo and text_id < $hi "
+                           "order by text_id", {"lo": lo, "hi": lo + batch}).fetchall()
+        lengths: list[int] = []
+        term_col: list[str] = []
+        tid_col: list[int] = []
+        tf_col: list[int] = []
+        for tid, text in rows:
+            counts = tk.counts(text, cached=False)  # a cache of every text would grow with the corpus
+            lengths.append(sum(counts.values()))
+            for term, tf in counts.items():
+                term_col.append(term)
+                tid_col.append(tid)
+                tf_col.append(tf)
+        _append(con, "search_stage_texts", {
+            "text_id": pd.Series([r[0] for r in rows], dtype="int32"),
+            "text": pd.Series([r[1] for r in rows], dtype=object), "dl": pd.Series(lengths, dtype="int32")})
+        _append(con, "search_stage_terms", {
+            "term": pd.Series(term_col, dtype=object), "text_id": pd.Series(tid_col, dtype="int32"),
+            "tf": pd.Series(tf_col, dtype="int32")})
+
+
+def _append(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, pd.Series]) -> None:
+    """Append one batch of columns to a staging table."""
+    con.register("stage_frame", pd.DataFrame(columns))
+    con.execute(f"insert into {table} by name select * from stage_frame")  # noqa: S608 (our own table names)
+    con.unregister("stage_frame")

@@ -78,10 +78,17 @@ class Tokenizer:
         return text.translate(self._fold_table)
 
     def tokens(self, text: str) -> tuple[str, ...]:
-        """The index terms of a text, in order, repeats kept (term frequency counts them)."""
+        """The index terms of a text, in order, repeats kept (term frequency counts them); cached."""
         cached = self._cache.get(text)
         if cached is not None:
             return cached
+        result = self.terms(text)
+        if len(self._cache) < 500_000:
+            self._cache[text] = result
+        return result
+
+    def terms(self, text: str) -> tuple[str, ...]:
+        """The index terms of a text, uncached: the index build sees each distinct text once."""
         out: list[str] = []
         for match in _RUNS.finditer(self.fold(text)):
             run = match.group()
@@ -92,10 +99,7 @@ class Tokenizer:
                     word = stem(part)
                     if word and word not in STOP_WORDS:
                         out.append(word)
-        result = tuple(out)
-        if len(self._cache) < 500_000:
-            self._cache[text] = result
-        return result
+        return tuple(out)
 
     def _han(self, run: str) -> list[str]:
         if len(run) == 1:
@@ -104,9 +108,9 @@ class Tokenizer:
         words = [w for w in self._jieba.lcut(run, HMM=False) if len(w) >= 3] if len(run) >= 3 else []
         return grams + words
 
-    def counts(self, text: str) -> Counter:
+    def counts(self, text: str, cached: bool = True) -> Counter:
         """Term -> frequency in the text."""
-        return Counter(self.tokens(text))
+        return Counter(self.tokens(text) if cached else self.terms(text))
 
     def query_terms(self, query: str) -> list[str]:
         """Distinct terms of a query, in order."""

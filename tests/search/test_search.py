@@ -154,3 +154,35 @@ def test_deepening_gives_the_results_of_a_full_run(search_con, tokenizer, text, 
     assert deepened[key].values.tolist() == full[key].values.tolist()
     if filters == {}:
         assert shallow["min_score"].iloc[0] > 0, "depth 1 must leave texts out, or this test proves nothing"
+
+
+INDEX_TABLES = ("search_texts", "search_articles", "search_article_platforms", "search_docs", "search_doc_hits",
+                "search_postings")
+
+
+def _rebuilt(store: Path, dst: Path, batch: int, tokenizer: Tokenizer) -> dict[str, pd.DataFrame]:
+    """The index tables of a copy of store, rebuilt with build_index in batches of `batch` articles."""
+    from paylens.search.index import build_index
+
+    dst.write_bytes(store.read_bytes())
+    con = duckdb.connect(str(dst))
+    try:
+        for table in INDEX_TABLES:
+            con.execute(f"drop table {table}")  # noqa: S608 (our own names)
+        build_index(con, Path("unused"), tokenizer, batch=batch)
+        return {t: con.execute(f"select * from {t}").df() for t in INDEX_TABLES}  # noqa: S608
+    finally:
+        con.close()
+
+
+def test_index_built_in_small_batches_equals_one_batch_and_leaves_the_token_cache_empty(search_store, tmp_path,
+                                                                                          search_data):
+    # The build streams articles and texts in batches (its memory stays flat in the corpus size): batches must
+    # not change a text's id, a document or a weight.
+    fresh = Tokenizer.from_lexicon(search_data / "lexicon")
+    whole = _rebuilt(search_store, tmp_path / "whole.duckdb", 1_000_000, fresh)
+    assert fresh._cache == {}, "each distinct text is tokenised once: caching them would grow with the corpus"
+    small = _rebuilt(search_store, tmp_path / "small.duckdb", 2, fresh)
+    for table in INDEX_TABLES:
+        assert len(whole[table]) > 0, table
+        pd.testing.assert_frame_equal(whole[table], small[table], obj=table)
