@@ -1,30 +1,29 @@
 -- Platform x signal share of articles in a window against the window of the same length just before it, with the counts.
+-- Counts come from signal_days and platform_days (distinct articles per platform and day added, built with the
+-- store): an article is added on one day, so the days' counts add up to the window's.
 with bounds as (
     select $from::date as cur_from, $to::date as cur_to,
            ($from::date - ($to::date - $from::date + 1)::integer) as prev_from, ($from::date - 1)::date as prev_to
 ),
-windowed as (  -- each hit's article placed in the current or the previous window (by the day it was added)
-    select h.article_id, h.platform_id, h.signal,
-           case when a.added_on between b.cur_from and b.cur_to then 'cur' else 'prev' end as win
-    from signal_hits h
-    join (select article_id, coalesce(fetched_at::date, date) as added_on from articles) a using (article_id)
-    cross join bounds b
-    where a.added_on between b.prev_from and b.cur_to
-      and (len($competitors) = 0 or list_contains($competitors, h.platform_id))
-),
 platform_totals as (
-    select platform_id,
-           count(distinct article_id) filter (where win = 'cur') as cur_total,
-           count(distinct article_id) filter (where win = 'prev') as prev_total
-    from windowed
-    group by platform_id
+    select d.platform_id,
+           coalesce(sum(d.articles) filter (where d.added_on >= b.cur_from), 0)::bigint as cur_total,
+           coalesce(sum(d.articles) filter (where d.added_on < b.cur_from), 0)::bigint as prev_total
+    from platform_days d
+    cross join bounds b
+    where d.added_on between b.prev_from and b.cur_to
+      and (len($competitors) = 0 or list_contains($competitors, d.platform_id))
+    group by d.platform_id
 ),
 pair_counts as (
-    select platform_id, signal,
-           count(distinct article_id) filter (where win = 'cur') as cur_articles,
-           count(distinct article_id) filter (where win = 'prev') as prev_articles
-    from windowed
-    group by platform_id, signal
+    select d.platform_id, d.signal,
+           coalesce(sum(d.articles) filter (where d.added_on >= b.cur_from), 0)::bigint as cur_articles,
+           coalesce(sum(d.articles) filter (where d.added_on < b.cur_from), 0)::bigint as prev_articles
+    from signal_days d
+    cross join bounds b
+    where d.added_on between b.prev_from and b.cur_to
+      and (len($competitors) = 0 or list_contains($competitors, d.platform_id))
+    group by d.platform_id, d.signal
 )
 select c.platform_id, p.short_name as platform, c.signal,
        c.cur_articles, t.cur_total, c.prev_articles, t.prev_total,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 import pandas as pd
@@ -274,3 +274,68 @@ def test_a_duckdb_error_inside_a_named_query_becomes_a_query_error(tmp_path):
     finally:
         con.close()
     assert info.value.exit_code == 1  # not the user's input: a store problem
+
+
+# Articles of a platform (per signal, and in all) counted by a scan of every hit: what impact_periods and
+# digest_signal_shift must report, however they count (they sum platform_days / signal_days, built with the store).
+HIT_SCAN = """
+select count(distinct h.article_id) filter (where h.signal = $signal) as signal_articles,
+       count(distinct h.article_id) as platform_articles
+from signal_hits h join articles a using (article_id)
+where h.platform_id = $platform and {day} between $lo and $hi
+"""
+DATED = HIT_SCAN.format(day="a.date")
+ADDED = HIT_SCAN.format(day="coalesce(a.fetched_at::date, a.date)")
+WINDOWS = [(date(1900, 1, 1), date(2100, 12, 31)), (date(2019, 3, 15), date(2024, 10, 20)),
+           (date(2021, 2, 1), date(2021, 2, 28)), (date(2023, 7, 9), date(2025, 1, 3))]
+
+
+def _scan(con, sql: str, **params) -> tuple[int, int]:
+    return tuple(int(v) for v in con.cursor().execute(sql, params).fetchone())
+
+
+def test_impact_periods_counts_equal_a_scan_of_every_hit(con):
+    signals = [r[0] for r in con.execute("select distinct signal from signal_hits order by 1").fetchall()]
+    pairs = con.execute("select distinct v.metric, v.platform_id from metric_values v "
+                        "semi join signal_hits h using (platform_id) order by 1, 2").fetchall()
+    checked = 0
+    for i, (metric, platform) in enumerate(pairs):
+        d_from, d_to = WINDOWS[i % len(WINDOWS)]
+        got = queries.run(con, "impact_periods", {"metric": metric, "platform": platform, "from": d_from,
+                                                  "to": d_to, "signals": signals[i % 3::2]})
+        for r in got.itertuples():
+            lo, hi = max(d_from, r.period_start.date()), min(d_to, r.period_end.date())
+            want = _scan(con, DATED, platform=platform, signal=r.signal, lo=lo, hi=hi)
+            assert (r.signal_articles, r.platform_articles) == want, (metric, platform, r.period, r.signal)
+            checked += want[0] > 0
+        dated = con.execute("select min(a.date), max(a.date) from signal_hits h join articles a using (article_id) "
+                            "where h.platform_id = $p and a.date between $lo and $hi",
+                            {"p": platform, "lo": d_from, "hi": d_to}).fetchone()
+        if len(got) and dated[0] is not None:  # the calendar reaches every dated article of the platform
+            assert got.period_start.min().date() <= dated[0] and got.period_end.max().date() >= dated[1]
+    assert checked > 0, "some periods have articles with the signal"
+
+
+def test_digest_signal_shift_counts_equal_a_scan_of_every_hit(con):
+    checked = 0
+    # windows that start and end on a day an article was added, so off-by-one-day edges show
+    days = [r[0] for r in con.execute("select distinct coalesce(fetched_at::date, date) as d from articles "
+                                      "where d is not null order by d").fetchall()]
+    assert len(days) >= 2
+    edged = [(days[len(days) // 2], days[-1]), (days[0], days[1]), (days[-2], days[-1])]
+    for d_from, d_to in WINDOWS[1:] + edged:
+        for competitors in ([], ["alipay", "wechat_pay"]):
+            got = queries.run(con, "digest_signal_shift", {"from": d_from, "to": d_to, "competitors": competitors})
+            prev_from, prev_to = d_from - (d_to - d_from) - timedelta(days=1), d_from - timedelta(days=1)
+            pairs = con.execute(
+                "select distinct h.platform_id, h.signal from signal_hits h join articles a using (article_id) "
+                "where coalesce(a.fetched_at::date, a.date) between $lo and $hi "
+                "and (len($c) = 0 or list_contains($c, h.platform_id)) order by 1, 2",
+                {"lo": prev_from, "hi": d_to, "c": competitors}).fetchall()
+            assert list(zip(got.platform_id, got.signal, strict=True)) == pairs
+            for r in got.itertuples():
+                cur = _scan(con, ADDED, platform=r.platform_id, signal=r.signal, lo=d_from, hi=d_to)
+                prev = _scan(con, ADDED, platform=r.platform_id, signal=r.signal, lo=prev_from, hi=prev_to)
+                assert (r.cur_articles, r.cur_total, r.prev_articles, r.prev_total) == (*cur, *prev), r
+                checked += 1
+    assert checked > 0, "some windows hold hits"

@@ -38,6 +38,25 @@ where a.date is not null
 group by all
 order by platform_id, month;
 
+-- Articles per platform (and per signal) by the article's date and the day it was added (fetched, else its date).
+-- An article has one of each, so distinct counts add up over days: impact_periods and digest_signal_shift sum
+-- these for windows cut at any day instead of joining every hit with its article (283 ms at 1M articles).
+create table signal_days as
+select h.platform_id, h.signal, a.date, coalesce(a.fetched_at::date, a.date) as added_on,
+       count(distinct h.article_id) as articles
+from signal_hits h
+join articles a using (article_id)
+group by all
+order by platform_id, signal, date, added_on;
+
+create table platform_days as
+select h.platform_id, a.date, coalesce(a.fetched_at::date, a.date) as added_on,
+       count(distinct h.article_id) as articles
+from signal_hits h
+join articles a using (article_id)
+group by all
+order by platform_id, date, added_on;
+
 -- Metric rows per series (platform, metric, unit) and calendar month of period_end: exact counts and date
 -- extents. A month whose rows all fall inside a date range is counted from here; only months cut by the range
 -- are read row by row (metric_edge_rows), so range queries read ~1/30 of the rows on daily data.
