@@ -29,6 +29,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 from paylens import queries
@@ -40,6 +41,10 @@ from paylens.url_state import DEFAULT_COMPETITORS, DEFAULT_FROM, DEFAULT_TO, DEF
 
 MIN_SAMPLE_S = 1.0   # per path, for queries fast enough to run many times
 MAX_ROUNDS = 400
+# The Overview's "What changed" windows: its default and its longest (paylens/ui/digest.py's WINDOWS). The plain
+# digest_* runs take the sidebar's whole range (2010-2026), a window the panel never asks for.
+DIGEST_WINDOW_DAYS = (30, 365)
+DIGEST_QUERIES = ("digest_articles", "digest_metrics", "digest_signal_shift")
 
 
 def _ms(seconds: float) -> float:
@@ -91,12 +96,19 @@ def _params_for(query: queries.Query, sample: dict[str, object]) -> dict[str, ob
 
 def variants(con, sample: dict[str, object]) -> list[tuple[str, str, dict[str, object]]]:
     """Further timed runs of a query, named `query:variant`: the article list's last page (the deepest offset)
-    and every row (what the Download CSV, `paylens export` and snapshots read)."""
+    and every row (what the Download CSV, `paylens export` and snapshots read); the digest over the Overview's
+    windows, ending on the newest day an article was added."""
     listed = _params_for(queries.get("articles_list"), sample)
     total = int(queries.run(con, "articles_count", _params_for(queries.get("articles_count"), sample)).iloc[0, 0])
     last = (max(total - 1, 0) // ARTICLES_PER_PAGE) * ARTICLES_PER_PAGE
-    return [("articles_list:last_page", "articles_list", {**listed, "offset": last}),
-            ("articles_list:every_row", "articles_list", {**listed, "page_size": 0})]
+    out = [("articles_list:last_page", "articles_list", {**listed, "offset": last}),
+           ("articles_list:every_row", "articles_list", {**listed, "page_size": 0})]
+    newest = con.execute("select max(coalesce(fetched_at::date, date)) from articles").fetchone()[0] or DEFAULT_TO
+    for days in DIGEST_WINDOW_DAYS:
+        window = {"from": newest - timedelta(days=days - 1), "to": newest}
+        out += [(f"{name}:{days}_days", name, {**_params_for(queries.get(name), sample), **window})
+                for name in DIGEST_QUERIES]
+    return out
 
 
 def bench_queries(db: Path, repeat: int, min_sample_s: float = MIN_SAMPLE_S) -> list[dict]:

@@ -31,7 +31,8 @@ def test_bench_json_has_every_key(tiny_store):
     report = json.loads(result.stdout)
     for key in ("queries", "pages", "signals_articles_per_s", "build_s", "peak_rss_mb", "naive"):
         assert key in report
-    variants = {"articles_list:last_page", "articles_list:every_row"}
+    variants = {"articles_list:last_page", "articles_list:every_row"} | {
+        f"{name}:{days}_days" for name in bench.DIGEST_QUERIES for days in bench.DIGEST_WINDOW_DAYS}
     assert {q["name"] for q in report["queries"]} == set(queries.load_all()) | variants
     rows = {q["name"]: q["rows"] for q in report["queries"]}
     con = open_store(tiny_store)
@@ -43,6 +44,8 @@ def test_bench_json_has_every_key(tiny_store):
         con.close()
     assert 0 < total == rows["articles_list:every_row"], "every row: what the CSV gives"
     assert rows["articles_list"] == rows["articles_list:last_page"] == min(total, ARTICLES_PER_PAGE)
+    # the Overview's windows end on the newest article, so the 30-day digest lists at least that one
+    assert 0 < rows["digest_articles:30_days"] <= rows["digest_articles:365_days"] <= rows["digest_articles"]
     for q in report["queries"]:
         assert set(q) == {"name", "rows", "p50_ms", "p95_ms", "raw_p50_ms", "raw_p95_ms", "ratio"}
     assert {p["page"] for p in report["pages"]} == set(bench.page_files())
