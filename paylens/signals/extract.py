@@ -10,6 +10,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
+from paylens.signals.article_scoring import ArticleScorer
 from paylens.signals.articles import Article
 from paylens.signals.lexicon import Lexicon, Term, load_lexicon
 from paylens.signals.matcher import Match, Matcher
@@ -172,6 +173,7 @@ class Extractor:
         self._ai_products = lexicon.ai_products
         self._platforms: dict[tuple[str, ...] | str, tuple[str, ...]] = {}  # named platforms -> with parents
         self._no_rivals: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}  # platforms -> (platform, "")
+        self.article_scorer = ArticleScorer(lexicon)
 
     @classmethod
     def from_dir(cls, lexicon_dir: str | Path) -> Extractor:
@@ -190,12 +192,17 @@ class Extractor:
         article = _Article(body, matches, default_platform)
         hits: list[Hit] = []
         spans = sentence_spans(body)
-        for idx, span, found in _group(matches, spans):  # sentences in order
+        sentences = _group(matches, spans)
+        for idx, span, found in sentences:  # sentences in order
             reading = _read(found)
             if reading.signals:
                 self._sentence(article, idx, span, reading, hits)
             if reading.named:
                 article.note(reading.named, idx)
+        if not hits:
+            return hits
+        # the whole article's evidence before carrying: a hit it drops is not carried into the next sentence
+        hits = self.article_scorer.score(sentences, hits)
         return _carry_forward(body, spans, hits) if hits else hits
 
     def _sentence(self, article: _Article, idx: int, span: tuple[int, int], reading: _Reading,

@@ -1,0 +1,66 @@
+"""Whole-article pass over sentence hits: which platforms the article has already introduced, and what that removes.
+
+Sentence extraction judges each sentence alone. Some of its hits only a reading of the whole article can
+tell apart from real ones. An app whose name is itself a theme word (元宝, 灵光, Zhixiaobao are `ai_assistant`
+words) is evidence of that theme where the article introduces it; once the article has named it in
+`name_lead_sentences` sentences (data/lexicon/article_rules.csv), a later sentence whose only words for the
+theme are its name is about the app's team, its downloads or its developers, not about the AI push
+("灵光团队规模不足百人", "接入元宝的审核规则至今仍不清晰"), and that signal is dropped from it.
+
+Hits kept are unchanged (same sentence, evidence, score). A sentence's first naming of an app, another word
+for the theme beside the name, or an app the article has not introduced yet, keeps the hit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from paylens.signals.lexicon import Lexicon
+from paylens.signals.matcher import Match
+
+if TYPE_CHECKING:  # extract imports this module: Hit is only needed for annotations here
+    from paylens.signals.extract import Hit
+
+SentenceMatches = tuple[int, tuple[int, int], list[Match]]  # (sentence index, span, its matches) as extract groups them
+
+
+class ArticleScorer:
+    """Applies the whole-article rules to one body's sentence hits."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        """Index the theme words that are also a platform's name (an AI app's name is an ai_assistant word)."""
+        self.name_lead_sentences = lexicon.article_rules.name_lead_sentences
+        names = {t.text.lower(): t.label for t in lexicon.aliases}
+        # (signal, theme word) -> the platform that word names
+        self._names: dict[tuple[str, str], str] = {
+            (t.label, t.text.lower()): names[t.text.lower()] for t in lexicon.signals if t.text.lower() in names}
+        self._name_signals = frozenset(signal for signal, _ in self._names)
+
+    def score(self, sentences: Sequence[SentenceMatches], hits: list[Hit]) -> list[Hit]:
+        """The hits the whole article supports (the same list when it drops none)."""
+        if not self.name_lead_sentences or not any(h.signal in self._name_signals for h in hits):
+            return hits  # most bodies: no theme word is anyone's name
+        running = self._running_names(sentences, hits)
+        if not running:
+            return hits
+        return [h for h in hits if (h.sentence_idx, h.signal) not in running]
+
+    def _running_names(self, sentences: Sequence[SentenceMatches], hits: list[Hit]) -> set[tuple[int, str]]:
+        """(sentence, signal) pairs whose only theme words name platforms the article has already introduced."""
+        wanted: dict[int, set[str]] = {}
+        for hit in hits:
+            if hit.signal in self._name_signals:
+                wanted.setdefault(hit.sentence_idx, set()).add(hit.signal)
+        lead = self.name_lead_sentences
+        naming: dict[str, int] = {}  # platform -> sentences naming it before the current one
+        out: set[tuple[int, str]] = set()
+        for idx, _, found in sentences:
+            for signal in wanted.get(idx, ()):
+                owners = [self._names.get((signal, term.text.lower())) for _, _, term in found
+                          if term.kind == "signal" and term.label == signal]
+                if owners and all(owner is not None and naming.get(owner, 0) >= lead for owner in owners):
+                    out.add((idx, signal))
+            for platform in {term.label for _, _, term in found if term.kind == "alias"}:
+                naming[platform] = naming.get(platform, 0) + 1
+        return out
