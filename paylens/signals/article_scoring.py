@@ -36,31 +36,46 @@ class ArticleScorer:
         self._names: dict[tuple[str, str], str] = {
             (t.label, t.text.lower()): names[t.text.lower()] for t in lexicon.signals if t.text.lower() in names}
         self._name_signals = frozenset(signal for signal, _ in self._names)
+        self._named_platforms = frozenset(self._names.values())
 
-    def score(self, sentences: Sequence[SentenceMatches], hits: list[Hit]) -> list[Hit]:
-        """The hits the whole article supports (the same list when it drops none)."""
+    def score(self, sentences: Sequence[SentenceMatches], named: Sequence[tuple[int, tuple[str, ...]]],
+              hits: list[Hit]) -> list[Hit]:
+        """The hits the whole article supports (the same list when it drops none).
+
+        `sentences` are the body's sentences with matches, `named` those naming platforms, each (index,
+        platforms named), in order.
+        """
         if not self.name_lead_sentences or not any(h.signal in self._name_signals for h in hits):
             return hits  # most bodies: no theme word is anyone's name
-        running = self._running_names(sentences, hits)
+        running = self._running_names(sentences, named, hits)
         if not running:
             return hits
         return [h for h in hits if (h.sentence_idx, h.signal) not in running]
 
-    def _running_names(self, sentences: Sequence[SentenceMatches], hits: list[Hit]) -> set[tuple[int, str]]:
-        """(sentence, signal) pairs whose only theme words name platforms the article has already introduced."""
+    def _running_names(self, sentences: Sequence[SentenceMatches], named: Sequence[tuple[int, tuple[str, ...]]],
+                       hits: list[Hit]) -> set[tuple[int, str]]:
+        """(sentence, signal) pairs whose only theme words name apps the article has already introduced."""
         wanted: dict[int, set[str]] = {}
         for hit in hits:
             if hit.signal in self._name_signals:
                 wanted.setdefault(hit.sentence_idx, set()).add(hit.signal)
         lead = self.name_lead_sentences
-        naming: dict[str, int] = {}  # platform -> sentences naming it before the current one
+        apps = self._named_platforms
+        naming: dict[str, int] = {}  # app -> sentences naming it before the current one
+        before = iter(named)
+        pending = next(before, None)
         out: set[tuple[int, str]] = set()
         for idx, _, found in sentences:
-            for signal in wanted.get(idx, ()):
+            if idx not in wanted:
+                continue
+            while pending is not None and pending[0] < idx:
+                for platform in pending[1]:
+                    if platform in apps:
+                        naming[platform] = naming.get(platform, 0) + 1
+                pending = next(before, None)
+            for signal in wanted[idx]:
                 owners = [self._names.get((signal, term.text.lower())) for _, _, term in found
                           if term.kind == "signal" and term.label == signal]
                 if owners and all(owner is not None and naming.get(owner, 0) >= lead for owner in owners):
                     out.add((idx, signal))
-            for platform in {term.label for _, _, term in found if term.kind == "alias"}:
-                naming[platform] = naming.get(platform, 0) + 1
         return out

@@ -126,6 +126,7 @@ class _Article:
     overall: str | None = None  # the most-named platform of the body, found on demand
     domain: list[tuple[int, int]] | None = None  # spans of payment-domain words, found on demand
     last_named: tuple[int, tuple[str, ...]] = (-2, ())  # the last sentence naming platforms, and those platforms
+    named_sentences: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)  # every such one, in order
 
     def note(self, named: dict[str, int], idx: int) -> None:
         """Count the platforms one sentence names."""
@@ -133,6 +134,7 @@ class _Article:
         for platform, count in named.items():
             seen[platform] = (seen[platform][0] + count if platform in seen else count, idx)
         self.last_named = (idx, tuple(named))
+        self.named_sentences.append(self.last_named)
 
 
 def _read(found: list[Match]) -> _Reading:
@@ -202,7 +204,7 @@ class Extractor:
         if not hits:
             return hits
         # the whole article's evidence before carrying: a hit it drops is not carried into the next sentence
-        hits = self.article_scorer.score(sentences, hits)
+        hits = self.article_scorer.score(sentences, article.named_sentences, hits)
         return _carry_forward(body, spans, hits) if hits else hits
 
     def _sentence(self, article: _Article, idx: int, span: tuple[int, int], reading: _Reading,
