@@ -10,6 +10,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
+from paylens.signals.article_scoring import ArticleScorer, SentenceMatches, article_subject
 from paylens.signals.articles import Article
 from paylens.signals.lexicon import Lexicon, Term, load_lexicon
 from paylens.signals.matcher import Match, Matcher
@@ -116,22 +117,20 @@ class _Reading:
 
 @dataclass(slots=True)
 class _Article:
-    """What extraction keeps across one body's sentences: platforms seen so far, the body's main platform."""
+    """What extraction keeps across one body's sentences: the sentences naming platforms, the body's subject."""
 
     body: str
-    matches: list[Match]
+    readings: list[tuple[int, tuple[int, int], _Reading]]  # the body's sentences that have matches, in order
     default_platform: str | None
-    seen: dict[str, tuple[int, int]] = field(default_factory=dict)  # platform -> (mentions so far, last idx)
-    overall: str | None = None  # the most-named platform of the body, found on demand
+    subject: str | None = None  # the platform the whole body is about, found on demand
     domain: list[tuple[int, int]] | None = None  # spans of payment-domain words, found on demand
     last_named: tuple[int, tuple[str, ...]] = (-2, ())  # the last sentence naming platforms, and those platforms
+    named_sentences: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)  # every such one, in order
 
     def note(self, named: dict[str, int], idx: int) -> None:
-        """Count the platforms one sentence names."""
-        seen = self.seen
-        for platform, count in named.items():
-            seen[platform] = (seen[platform][0] + count if platform in seen else count, idx)
+        """Record the platforms one sentence names."""
         self.last_named = (idx, tuple(named))
+        self.named_sentences.append(self.last_named)
 
 
 def _read(found: list[Match]) -> _Reading:
@@ -172,6 +171,7 @@ class Extractor:
         self._ai_products = lexicon.ai_products
         self._platforms: dict[tuple[str, ...] | str, tuple[str, ...]] = {}  # named platforms -> with parents
         self._no_rivals: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}  # platforms -> (platform, "")
+        self.article_scorer = ArticleScorer(lexicon)
 
     @classmethod
     def from_dir(cls, lexicon_dir: str | Path) -> Extractor:
@@ -187,15 +187,20 @@ class Extractor:
         matches = self.matcher.find(body)
         if not matches:
             return []
-        article = _Article(body, matches, default_platform)
-        hits: list[Hit] = []
         spans = sentence_spans(body)
-        for idx, span, found in _group(matches, spans):  # sentences in order
-            reading = _read(found)
+        sentences = _group(matches, spans)
+        # every sentence read first: a sentence naming no platform is given the whole body's subject
+        article = _Article(body, [(idx, span, _read(found)) for idx, span, found in sentences], default_platform)
+        hits: list[Hit] = []
+        for idx, span, reading in article.readings:  # sentences in order
             if reading.signals:
                 self._sentence(article, idx, span, reading, hits)
             if reading.named:
                 article.note(reading.named, idx)
+        if not hits:
+            return hits
+        # the whole article's evidence before carrying: a hit it drops is not carried into the next sentence
+        hits = self.article_scorer.score(sentences, article.named_sentences, hits)
         return _carry_forward(body, spans, hits) if hits else hits
 
     def _sentence(self, article: _Article, idx: int, span: tuple[int, int], reading: _Reading,
@@ -425,9 +430,9 @@ def hits_to_json_lines(file: str, hits: Iterable[Hit]) -> list[str]:
     return lines
 
 
-def _group(matches: list[Match], spans: Sequence[tuple[int, int]]) -> list[tuple[int, tuple[int, int], list[Match]]]:
+def _group(matches: list[Match], spans: Sequence[tuple[int, int]]) -> list[SentenceMatches]:
     """Pair each sentence (index, span) that has matches with them (matches sorted by start)."""
-    out: list[tuple[int, tuple[int, int], list[Match]]] = []
+    out: list[SentenceMatches] = []
     i = 0
     count = len(spans)
     if not count:
@@ -453,7 +458,7 @@ def _group(matches: list[Match], spans: Sequence[tuple[int, int]]) -> list[tuple
 
 
 def _context(article: _Article, sentence: Sentence) -> str:
-    """A sentence naming no platform belongs to the text's subject, else the most-named so far, else overall.
+    """A sentence naming no platform belongs to the text's given subject, else to the whole body's (article_subject).
 
     One that refers back to a company ("the company", 该公司) belongs to the single platform the sentence
     right before it named, whatever the text's subject.
@@ -463,12 +468,9 @@ def _context(article: _Article, sentence: Sentence) -> str:
         return before[0]
     if article.default_platform:
         return article.default_platform
-    if article.seen:
-        seen = article.seen
-        return max(seen, key=seen.__getitem__)
-    if article.overall is None:
-        article.overall = _overall_platform(article.matches)
-    return article.overall
+    if article.subject is None:
+        article.subject = article_subject([reading.named for _, _, reading in article.readings if reading.named])
+    return article.subject
 
 
 def _carry_forward(body: str, spans: Sequence[tuple[int, int]], hits: list[Hit]) -> list[Hit]:
@@ -538,15 +540,6 @@ def _polar_values(polar_terms: list[tuple[int, int, int, Term]], negated: set[in
             value = term.weight if label == "positive" else -term.weight
             polar.append((start, end, -value if i in negated else value))
     return polar, hedge
-
-
-def _overall_platform(matches: list[Match]) -> str:
-    """The most-mentioned platform of the whole body (first mentioned wins ties), else market."""
-    counts: dict[str, int] = {}
-    for _, _, term in matches:
-        if term.kind == "alias":
-            counts[term.label] = counts.get(term.label, 0) + 1
-    return max(counts, key=counts.__getitem__) if counts else MARKET
 
 
 def _give_way(firing: dict[str, float], themes: dict[str, dict[str, float]],

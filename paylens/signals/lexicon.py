@@ -24,6 +24,7 @@ PARENTS_FILE = "platform_parents.csv"
 SURFACES_FILE = "commerce_surfaces.csv"
 YIELDS_FILE = "yields.csv"
 AI_PRODUCTS_FILE = "ai_products.csv"
+ARTICLE_RULES_FILE = "article_rules.csv"
 SURFACE_WEIGHT = 0.05  # a shopping app named alone says little; the extractor raises it when a rival's payment is named
 POLARITY_KINDS: tuple[str, ...] = ("positive", "negative", "negation", "denial", "hedge")
 CASE_MODES: tuple[str, ...] = ("any", "exact")
@@ -43,6 +44,13 @@ class Term:
     exact_case: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class ArticleRules:
+    """Settings of the whole-article pass (article_rules.csv; paylens.signals.article_scoring)."""
+
+    name_lead_sentences: int = 0  # an app's name is theme evidence in the first N sentences naming it (0: off)
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Every term of the lexicon files, plus each signal's default stance."""
@@ -59,6 +67,7 @@ class Lexicon:
     # (signal, other signal) -> the word weight the first needs to stand beside the second in a sentence
     yields: dict[tuple[str, str], float] = field(default_factory=dict)
     ai_products: frozenset[str] = frozenset()  # AI assistant apps (元宝, 千问), not payment platforms
+    article_rules: ArticleRules = ArticleRules()  # thresholds of the whole-article pass
 
     @property
     def terms(self) -> tuple[Term, ...]:
@@ -86,6 +95,8 @@ def load_lexicon(lexicon_dir: str | Path) -> Lexicon:
     surfaces = _load(folder / SURFACES_FILE, ("platform_id", "surface", "lang"), _surface, problems)
     yields = _load(folder / YIELDS_FILE, ("signal", "yields_to", "strong_at"), _yield, problems)
     ai_products = _load(folder / AI_PRODUCTS_FILE, ("platform_id",), _ai_product, problems)
+    settings = _load(folder / ARTICLE_RULES_FILE, ("setting", "value"), _article_setting, problems)
+    article_rules = _article_rules(dict(settings), folder / ARTICLE_RULES_FILE, problems)
     if problems:
         raise InputError(problems)
     default_stance = {signal: "neutral" for signal in SIGNAL_IDS}
@@ -94,7 +105,7 @@ def load_lexicon(lexicon_dir: str | Path) -> Lexicon:
     signals += [t for _, t in surfaces if (t.label, t.text.lower()) not in listed]  # the matcher must see them
     return Lexicon(tuple(aliases), tuple(signals), tuple(polarity), tuple(domain), tuple(masks), default_stance,
                    dict(traditional), dict(parents), {t.text.lower(): pid for pid, t in surfaces}, dict(yields),
-                   frozenset(ai_products))
+                   frozenset(ai_products), article_rules)
 
 
 def _load(path: Path, required: tuple[str, ...], build: Callable[[dict[str, str], str, list[str]], T | None],
@@ -175,6 +186,26 @@ def _parent(row: dict[str, str], where: str, problems: list[str]) -> tuple[str, 
 def _ai_product(row: dict[str, str], where: str, problems: list[str]) -> str | None:
     """An AI assistant app's platform id."""
     return row["platform_id"] if _check_platform(row["platform_id"], where, problems) else None
+
+
+def _article_setting(row: dict[str, str], where: str, problems: list[str]) -> tuple[str, int] | None:
+    """One setting of the whole-article pass: a known name and a whole number."""
+    name, value = row["setting"], row["value"]
+    if name not in ArticleRules.__slots__:
+        problems.append(f"{where}: unknown setting {name!r} (known: {', '.join(ArticleRules.__slots__)})")
+        return None
+    if not (value.isascii() and value.isdigit()):
+        problems.append(f"{where}: {name} must be a whole number, not {value!r}")
+        return None
+    return name, int(value)
+
+
+def _article_rules(settings: dict[str, int], path: Path, problems: list[str]) -> ArticleRules:
+    """The article rules from their settings; each must be given (0 switches a rule off)."""
+    missing = [name for name in ArticleRules.__slots__ if name not in settings]
+    if missing and path.exists():  # an unreadable file is reported by _load already
+        problems.append(f"{path}:1: missing setting(s) {', '.join(missing)}")
+    return ArticleRules(**settings) if not missing else ArticleRules()
 
 
 def _surface(row: dict[str, str], where: str, problems: list[str]) -> tuple[str, Term] | None:

@@ -116,3 +116,21 @@ def test_ai_products_load_as_platform_ids(tmp_path) -> None:
     assert set(lexicon.parents) <= lexicon.ai_products  # every product with a payment platform is an AI product
     path, lines, problems = _problems_after_appending(tmp_path, "ai_products.csv", "Not An Id\n")
     assert problems == [f"{path}:{lines}: bad platform_id 'Not An Id'"]
+
+
+def test_article_rules_load_as_settings() -> None:
+    assert load_lexicon(LEXICON_DIR).article_rules.name_lead_sentences == 0  # off: see the README
+
+
+@pytest.mark.parametrize(("rows", "problem"), [
+    ("name_lead_sentences,two\n", "name_lead_sentences must be a whole number, not 'two'"),
+    ("name_lead_sentences,2\nlead_everything,3\n", "unknown setting 'lead_everything'"),
+    ("", "missing setting(s) name_lead_sentences"),
+])
+def test_bad_article_rules_are_reported(tmp_path, rows: str, problem: str) -> None:
+    folder = tmp_path / "lexicon"
+    shutil.copytree(LEXICON_DIR, folder)
+    (folder / "article_rules.csv").write_text("setting,value\n" + rows, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_lexicon(folder)
+    assert any(problem in p and "article_rules.csv" in p for p in info.value.problems), info.value.problems
