@@ -17,14 +17,24 @@ Hits kept are unchanged (same sentence, evidence, score).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol, TypeVar
 
 from paylens.signals.lexicon import Lexicon
 from paylens.signals.matcher import Match
 from paylens.signals.taxonomy import MARKET
 
-if TYPE_CHECKING:  # extract imports this module: Hit is only needed for annotations here
-    from paylens.signals.extract import Hit
+
+class _Hit(Protocol):
+    """What the pass reads of a hit (extract.Hit; not imported: extract imports this module)."""
+
+    @property
+    def signal(self) -> str: ...
+
+    @property
+    def sentence_idx(self) -> int: ...
+
+
+Hit = TypeVar("Hit", bound=_Hit)
 
 SentenceMatches = tuple[int, tuple[int, int], list[Match]]  # (sentence index, span, its matches) as extract groups them
 
