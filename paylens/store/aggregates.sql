@@ -171,15 +171,31 @@ group by all;
 
 -- The article list, joined with each article's hit summary and numbered in display order (newest first, then
 -- title), so articles_list filters one table and orders by an integer.
+-- Each article's hit summary first, from plain group-bys and list_sort rather than ordered DISTINCT aggregates
+-- (string_agg(distinct ... order by ...)), and as its own step: at 1M articles either, inside the one statement
+-- below, ran out of a 1 GB build (ordered aggregates and a pipeline of joins into a window do not spill).
+create temp table article_hit_counts as
+select article_id, count(*) as hits
+from signal_hits
+group by article_id;
+
+create temp table article_signal_lists as
+select article_id, list_sort(list(signal)) as signal_list
+from (select distinct article_id, signal from signal_hits)
+group by article_id;
+
+create temp table article_platform_lists as
+select article_id, list_sort(list(platform_id)) as platform_ids
+from (select distinct article_id, platform_id from signal_hits)
+group by article_id;
+
 create table article_list as
 with hit_summary as (
-    select article_id,
-           count(*) as hits,
-           string_agg(distinct signal, ', ' order by signal) as signals,
-           string_agg(distinct platform_id, ', ' order by platform_id) as platforms,
-           list(distinct platform_id order by platform_id) as platform_ids
-    from signal_hits
-    group by article_id
+    select c.article_id, c.hits, array_to_string(s.signal_list, ', ') as signals,
+           array_to_string(p.platform_ids, ', ') as platforms, p.platform_ids
+    from article_hit_counts c
+    join article_signal_lists s using (article_id)
+    join article_platform_lists p using (article_id)
 )
 select a.article_id, a.date, a.title, a.publisher, a.lang, a.url, a.file,
        coalesce(h.hits, 0) as hits, coalesce(h.signals, '') as signals, coalesce(h.platforms, '') as platforms,
@@ -188,6 +204,10 @@ select a.article_id, a.date, a.title, a.publisher, a.lang, a.url, a.file,
 from articles a
 left join hit_summary h using (article_id)
 order by list_pos;
+
+drop table article_hit_counts;
+drop table article_signal_lists;
+drop table article_platform_lists;
 
 -- A period's length in words (year, half, quarter, month, week, day, point, span): a chart never joins values of
 -- different lengths into one line. One day is a `day` for flows (transactions, money) and a `point` (as of that

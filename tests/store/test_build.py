@@ -96,3 +96,40 @@ def test_untitled_articles_show_their_first_real_line():
     long = "word " * 40
     assert fallback_title(long).endswith(" …") and len(fallback_title(long)) <= 92
     assert fallback_title("\n\n") == "Untitled"
+
+
+# article_list as one statement with ordered DISTINCT aggregates: what the build's spill-friendly steps must equal.
+ARTICLE_LIST_REFERENCE = """
+with hit_summary as (
+    select article_id, count(*) as hits,
+           string_agg(distinct signal, ', ' order by signal) as signals,
+           string_agg(distinct platform_id, ', ' order by platform_id) as platforms,
+           list(distinct platform_id order by platform_id) as platform_ids
+    from signal_hits
+    group by article_id
+)
+select a.article_id, a.date, a.title, a.publisher, a.lang, a.url, a.file,
+       coalesce(h.hits, 0) as hits, coalesce(h.signals, '') as signals, coalesce(h.platforms, '') as platforms,
+       h.platform_ids, h.article_id is null as no_hits,
+       row_number() over (order by a.date desc nulls last, a.title) as list_pos
+from articles a
+left join hit_summary h using (article_id)
+order by list_pos
+"""
+
+
+def test_article_list_equals_the_one_statement_summary_and_leaves_no_temp_table(fixture_store):
+    import duckdb
+    import pandas as pd
+
+    con = duckdb.connect(str(fixture_store), read_only=True)
+    try:
+        built = con.execute("select * from article_list").df()
+        want = con.execute(ARTICLE_LIST_REFERENCE).df()
+        several = con.execute("select count(*) from article_list where len(platform_ids) > 1").fetchone()[0]
+        temps = con.execute("select table_name from duckdb_tables() where temporary").fetchall()
+    finally:
+        con.close()
+    assert several > 0, "the fixture has articles naming several platforms: the lists' order is tested"
+    pd.testing.assert_frame_equal(built, want, check_exact=True)
+    assert temps == []
