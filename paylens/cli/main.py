@@ -182,9 +182,12 @@ def signals(files: tuple[Path, ...], as_json: bool, data_dir: Path | None) -> No
               default=None, metavar="FILE",
               help="Also score the hits analysts corrected in FILE (data/corrections.csv's format) against the "
                    "articles of --data.")
+@click.option("--no-context", "no_context", is_flag=True,
+              help="Ignore each row's platform_context, as `paylens signals` and the store extract whole articles.")
 @data_option
 @handled
-def eval_signals(gold: Path | None, split: str | None, corrections: Path | None, data_dir: Path | None) -> None:
+def eval_signals(gold: Path | None, split: str | None, corrections: Path | None, no_context: bool,
+                 data_dir: Path | None) -> None:
     """Precision, recall and F1 per signal, and stance by signal, on a labelled CSV and/or analysts' corrections."""
     from paylens.signals.evaluate import evaluate, format_report, load_gold
     from paylens.signals.extract import Extractor
@@ -199,8 +202,8 @@ def eval_signals(gold: Path | None, split: str | None, corrections: Path | None,
         if split is not None and split != "all" and split not in present:
             raise InputError(f"{gold}: no rows with split {split!r} (splits: {', '.join(present) or 'none'})")
         for name in ([split] if split else present):
-            report = evaluate(rows, extractor, None if name == "all" else name)
-            click.echo(f"== split: {name} ==")
+            report = evaluate(rows, extractor, None if name == "all" else name, context=not no_context)
+            click.echo(f"== split: {name}{' (no platform_context)' if no_context else ''} ==")
             click.echo(format_report(report))
     if corrections is not None:
         from paylens.signals.evaluate import corrections_report, format_corrections

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from paylens.errors import InputError
@@ -177,15 +177,21 @@ def load_gold(path: str | Path) -> list[GoldRow]:
     return rows
 
 
-def evaluate(rows: Iterable[GoldRow], extractor: Extractor, split: str | None = None) -> Report:
-    """Score signal detection on the rows of one split (None: all rows), row by row or article by article."""
+def evaluate(rows: Iterable[GoldRow], extractor: Extractor, split: str | None = None,
+             context: bool = True) -> Report:
+    """Score signal detection on the rows of one split (None: all rows), row by row or article by article.
+
+    context=False drops each row's platform_context, as `paylens signals` and the store extract text: a
+    sentence naming no platform then goes to the article's own subject (or the market).
+    """
     counts = {s: [0, 0, 0] for s in SIGNAL_IDS}
     stance = [0, 0]
     platform = [0, 0]
     confusion: dict[str, dict[tuple[str, str], int]] = {}
     pairs = [0, 0, 0]
     results = []
-    chosen = [r for r in rows if split is None or r.split == split]
+    chosen = [r if context else replace(r, platform_context=None)
+              for r in rows if split is None or r.split == split]
     for group in _articles(chosen):
         for row, hits in zip(group, _extract_group(group, extractor), strict=True):
             predicted = frozenset(h.signal for h in hits)

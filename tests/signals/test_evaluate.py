@@ -189,3 +189,27 @@ def test_cli_eval_signals_corrections(tmp_path) -> None:
     assert result.exit_code == 0, result.output
     assert "still found: 1 (false positives)" in result.output
     assert CliRunner().invoke(cli, ["eval-signals", "--data", str(data)]).exit_code == 2
+
+
+def test_no_context_scores_rows_as_the_store_extracts_them(tmp_path, extractor: Extractor) -> None:
+    # A sentence naming no platform: with its row's context it is WeChat Pay's; without, nobody's subject.
+    row = GoldRow(id="1", split="dev", lang="en", platform_context="wechat_pay",
+                  text="Regulators fined the company for breaking payment rules.",
+                  labels=(Label("regulatory_pressure", "wechat_pay", "negative"),), source_url="", note="")
+    given = evaluate([row], extractor, None)
+    dropped = evaluate([row], extractor, None, context=False)
+    assert (given.pairs.tp, given.pairs.fn) == (1, 0)
+    assert (dropped.pairs.tp, dropped.pairs.fn) == (0, 1)
+    assert row.platform_context == "wechat_pay", "the caller's rows are left as they were"
+
+    from click.testing import CliRunner
+
+    from paylens.cli.main import cli
+
+    gold = tmp_path / "gold.csv"
+    gold.write_text("id,split,lang,platform_context,text,labels,source_url,note\n"
+                    f'1,dev,en,wechat_pay,"{row.text}",regulatory_pressure:wechat_pay:negative,,\n',
+                    encoding="utf-8")
+    out = CliRunner().invoke(cli, ["eval-signals", str(gold), "--no-context"])
+    assert out.exit_code == 0, out.output
+    assert "(no platform_context)" in out.output
