@@ -366,10 +366,11 @@ def representative_params_from(db: Path) -> dict[str, object]:
 
 def summary_lines(report: dict) -> list[str]:
     """A short human-readable table of the report."""
+    width = max([24] + [len(q["name"]) + 1 for q in report["queries"]])  # variants are longer than names
     lines = [f"store {report['store']}  counts {report.get('counts')}", "",
-             f"{'query':24}{'rows':>9}{'p50':>9}{'p95':>9}{'raw p95':>9}{'ratio':>7}"]
+             f"{'query':{width}}{'rows':>9}{'p50':>9}{'p95':>9}{'raw p95':>9}{'ratio':>7}"]
     for q in report["queries"]:
-        lines.append(f"{q['name']:24}{q['rows']:>9}{q['p50_ms']:>9}{q['p95_ms']:>9}{q['raw_p95_ms']:>9}"
+        lines.append(f"{q['name']:{width}}{q['rows']:>9}{q['p50_ms']:>9}{q['p95_ms']:>9}{q['raw_p95_ms']:>9}"
                      f"{q['ratio']:>7}")
     if report["pages"]:
         lines += ["", f"{'page':24}{'cold ms':>10}{'warm p95':>10}"]

@@ -65,6 +65,9 @@ def test_bench_can_build_first_and_prints_a_table(tmp_path):
                                       "--min-sample-seconds", "0"])
     assert result.exit_code == 0, result.output
     assert "metric_series" in result.output and "measured" in result.output
+    # the long variant names keep the columns lined up: every row's ratio ends where the header's does
+    table = result.output.split("\n\n")[1].splitlines()
+    assert len({len(line) for line in table}) == 1, table
 
 
 def test_bench_build_rows_refuses_a_foreign_file_as_bad_input(tmp_path):
