@@ -32,7 +32,8 @@ def build_index(con: duckdb.DuckDBPyConnection, lexicon_dir: Path, tokenizer: To
     """Index every article's title and sentences; return the number of indexed units."""
     tk = tokenizer or tokenizer_for(str(lexicon_dir))
     # Memory stays flat in the corpus size: Python holds one batch at a time, and the distinct texts are found
-    # by DuckDB (which spills), not in a Python dict of every text (3.7 GB at 300k articles).
+    # by DuckDB (which spills). Holding every text in Python lists and a dict made this step the synthetic
+    # build's peak: 3.7 GB at 300k articles, 1.5 GB now (BENCHMARKS.md, "The scale curve, second pass").
     n_units = _stage_units(con, batch)
     con.execute("""
         create temp table search_stage_ids as
