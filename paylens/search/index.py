@@ -14,6 +14,7 @@ and posted once; document frequencies still count every occurrence.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -50,7 +51,15 @@ def build_index(con: duckdb.DuckDBPyConnection, lexicon_dir: Path, tokenizer: To
     """)
     con.execute("drop table search_stage_units")
     _stage_terms(con, tk, batch)
+    con.execute("""
+        create temp table search_stage_texts as
+        select i.text_id, i.text, l.dl
+        from search_stage_ids i
+        join search_stage_lengths l using (text_id)
+        order by text_id
+    """)
     con.execute("drop table search_stage_ids")
+    con.execute("drop table search_stage_lengths")
     con.execute(INDEX_SQL.read_text(encoding="utf-8"))
     return n_units
 
@@ -75,7 +84,7 @@ def _stage_units(con: duckdb.DuckDBPyConnection, batch: int) -> int:
                         ids.append(article_id)
                         idxs.append(idx)
                         texts.append(text)
-            _append(con, "search_stage_units", {
+            _append(con, "insert into search_stage_units by name select * from stage_frame", {
                 "seq": pd.Series(range(seq, seq + len(texts)), dtype="int64"),
                 "article_id": pd.Series(ids, dtype=object), "sentence_idx": pd.Series(idxs, dtype="int32"),
                 "text": pd.Series(texts, dtype=object)})
@@ -86,8 +95,8 @@ def _stage_units(con: duckdb.DuckDBPyConnection, batch: int) -> int:
 
 
 def _stage_terms(con: duckdb.DuckDBPyConnection, tk: Tokenizer, batch: int) -> None:
-    """Tokenise each distinct text once: search_stage_texts(text_id, text, dl) and search_stage_terms."""
-    con.execute("create temp table search_stage_texts (text_id integer, text varchar, dl integer)")
+    """Tokenise each distinct text once: search_stage_lengths(text_id, dl) and search_stage_terms."""
+    con.execute("create temp table search_stage_lengths (text_id integer, dl integer)")
     con.execute("create temp table search_stage_terms (term varchar, text_id integer, tf integer)")
     # Temp tables are private to their connection, so batches are read by text_id range (sorted: zone maps).
     n_texts = con.execute("select count(*) from search_stage_ids").fetchone()[0]
@@ -99,22 +108,21 @@ def _stage_terms(con: duckdb.DuckDBPyConnection, tk: Tokenizer, batch: int) -> N
         tid_col: list[int] = []
         tf_col: list[int] = []
         for tid, text in rows:
-            counts = tk.counts(text, cached=False)  # a cache of every text would grow with the corpus
+            counts = Counter(tk.terms(text))  # uncached: a cache of every text would grow with the corpus
             lengths.append(sum(counts.values()))
             for term, tf in counts.items():
                 term_col.append(term)
                 tid_col.append(tid)
                 tf_col.append(tf)
-        _append(con, "search_stage_texts", {
-            "text_id": pd.Series([r[0] for r in rows], dtype="int32"),
-            "text": pd.Series([r[1] for r in rows], dtype=object), "dl": pd.Series(lengths, dtype="int32")})
-        _append(con, "search_stage_terms", {
+        _append(con, "insert into search_stage_lengths by name select * from stage_frame", {
+            "text_id": pd.Series([r[0] for r in rows], dtype="int32"), "dl": pd.Series(lengths, dtype="int32")})
+        _append(con, "insert into search_stage_terms by name select * from stage_frame", {
             "term": pd.Series(term_col, dtype=object), "text_id": pd.Series(tid_col, dtype="int32"),
             "tf": pd.Series(tf_col, dtype="int32")})
 
 
-def _append(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, pd.Series]) -> None:
-    """Append one batch of columns to a staging table."""
+def _append(con: duckdb.DuckDBPyConnection, insert: str, columns: dict[str, pd.Series]) -> None:
+    """Run an insert that reads one batch of columns as `stage_frame`."""
     con.register("stage_frame", pd.DataFrame(columns))
-    con.execute(f"insert into {table} by name select * from stage_frame")  # noqa: S608 (our own table names)
+    con.execute(insert)
     con.unregister("stage_frame")

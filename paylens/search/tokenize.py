@@ -108,9 +108,9 @@ class Tokenizer:
         words = [w for w in self._jieba.lcut(run, HMM=False) if len(w) >= 3] if len(run) >= 3 else []
         return grams + words
 
-    def counts(self, text: str, cached: bool = True) -> Counter:
+    def counts(self, text: str) -> Counter:
         """Term -> frequency in the text."""
-        return Counter(self.tokens(text) if cached else self.terms(text))
+        return Counter(self.tokens(text))
 
     def query_terms(self, query: str) -> list[str]:
         """Distinct terms of a query, in order."""
