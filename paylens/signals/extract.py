@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
@@ -125,12 +125,10 @@ class _Article:
     subject: str | None = None  # the platform the whole body is about, found on demand
     domain: list[tuple[int, int]] | None = None  # spans of payment-domain words, found on demand
     last_named: tuple[int, tuple[str, ...]] = (-2, ())  # the last sentence naming platforms, and those platforms
-    named_sentences: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)  # every such one, in order
 
     def note(self, named: dict[str, int], idx: int) -> None:
         """Record the platforms one sentence names."""
         self.last_named = (idx, tuple(named))
-        self.named_sentences.append(self.last_named)
 
 
 def _read(found: list[Match]) -> _Reading:
@@ -200,7 +198,8 @@ class Extractor:
         if not hits:
             return hits
         # the whole article's evidence before carrying: a hit it drops is not carried into the next sentence
-        hits = self.article_scorer.score(sentences, article.named_sentences, hits)
+        named = [(idx, tuple(reading.named)) for idx, _, reading in article.readings if reading.named]
+        hits = self.article_scorer.score(sentences, named, hits)
         return _carry_forward(body, spans, hits) if hits else hits
 
     def _sentence(self, article: _Article, idx: int, span: tuple[int, int], reading: _Reading,
