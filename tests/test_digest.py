@@ -6,6 +6,7 @@ import json
 from datetime import date, timedelta
 
 import duckdb
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -150,6 +151,7 @@ def test_cli_digest_formats_and_bad_input(store):
 def test_digest_metrics_window_takes_full_source_dates_and_period_ends_only():
     """A partial source date (YYYY, YYYY-MM) never places a value in the window; a full one or the period end does."""
     from paylens import queries
+    from paylens.store.build import source_days
 
     mem = duckdb.connect()
     mem.execute("create table platforms (platform_id varchar, short_name varchar)")
@@ -157,14 +159,15 @@ def test_digest_metrics_window_takes_full_source_dates_and_period_ends_only():
     mem.execute("create table metric_catalogue (metric varchar, label varchar)")
     mem.execute("insert into metric_catalogue values ('m', 'M')")
     mem.execute("create table metric_values (platform_id varchar, metric varchar, period varchar, period_end date, "
-                "value double, unit varchar, source_publisher varchar, source_date varchar, source_url varchar, "
-                "confidence varchar)")
+                "value double, unit varchar, source_publisher varchar, source_date varchar, source_day date, "
+                "source_url varchar, confidence varchar)")
     rows = [("full-in", "2020-12-31", "2024-06-10"), ("full-out", "2020-12-31", "2024-07-01"),
             ("month", "2020-12-31", "2024-06"), ("year", "2020-12-31", "2024"),
             ("end-in", "2024-06-30", ""), ("end-in-old-source", "2024-06-30", "2019-01-02")]
-    for period, end, source in rows:
-        mem.execute("insert into metric_values values ('alipay', 'm', ?, ?, 1, 'x', 'p', ?, 'https://e.com', "
-                    "'reported')", [period, end, source])
+    days = source_days(pd.Series([source for _, _, source in rows]))  # the build's own reading of each date
+    for (period, end, source), day in zip(rows, days, strict=True):
+        mem.execute("insert into metric_values values ('alipay', 'm', ?, ?, 1, 'x', 'p', ?, ?, 'https://e.com', "
+                    "'reported')", [period, end, source, day])
     got = queries.run(mem, "digest_metrics", {"from": date(2024, 6, 1), "to": date(2024, 6, 30),
                                               "competitors": [], "limit": 100})
     assert sorted(got["period"]) == ["end-in", "end-in-old-source", "full-in"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -79,6 +79,7 @@ def _frames(src: Sources, hits: list[dict]) -> dict[str, pd.DataFrame]:
     # Column by column: a list of one dict per row costs ~1 KB a row more on a big import.
     fields = [f.name for f in dataclasses.fields(MetricRow)]
     metrics = pd.DataFrame({f: [getattr(r, f) for r in src.metrics] for f in fields}, columns=fields)
+    metrics["source_day"] = source_days(metrics["source_date"])
     units = metrics.groupby("metric")["unit"].agg(lambda u: ",".join(sorted(set(u))))
     catalogue = pd.DataFrame([
         {**vars(describe(m)), "unit": units[m]} for m in sorted(units.index)
@@ -103,6 +104,12 @@ def _frames(src: Sources, hits: list[dict]) -> dict[str, pd.DataFrame]:
                                                           "skipped_duplicate", "skipped_off_topic", "errors",
                                                           "error_detail"]),
     }
+
+
+def source_days(source_dates: pd.Series) -> pd.Series:
+    """Each source date as a day when it is a full YYYY-MM-DD date (checked on import), else None."""
+    return pd.Series([date.fromisoformat(d) if isinstance(d, str) and len(d) == 10 else None for d in source_dates],
+                     index=source_dates.index, dtype="object")
 
 
 def extract_hits(articles: list, lexicon_dir: Path) -> list[dict]:

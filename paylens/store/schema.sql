@@ -40,6 +40,9 @@ create table metric_values (
     source_title varchar,
     source_url varchar not null,
     source_date varchar,
+    -- source_date as a day when it is a full date (YYYY-MM-DD), else null: written by the build so the digest's
+    -- window test reads a date column instead of parsing 100M texts
+    source_day date,
     confidence varchar not null,
     note varchar,
     source_file varchar not null,

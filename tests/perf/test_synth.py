@@ -111,6 +111,16 @@ def test_metric_values_are_stored_in_sort_order(synth_store):
     assert out_of_order == 0
 
 
+def test_source_day_is_every_synthetic_source_date_as_a_day(synth_store):
+    con = duckdb.connect(str(synth_store), read_only=True)
+    try:
+        n, wrong = con.execute("select count(*), count(*) filter (where source_day is distinct from "
+                               "source_date::date) from metric_values").fetchone()
+    finally:
+        con.close()
+    assert n > 0 and wrong == 0
+
+
 def test_refuses_the_live_store(tmp_path):
     with pytest.raises(InputError, match="live store"):
         synthesize(PROJECT_ROOT / "data" / "build" / "paylens.duckdb", 100, 1)
@@ -247,7 +257,7 @@ def long_series_store(tmp_path_factory):
         con.execute("""
             insert into metric_values
             select p, $m, d::varchar, d, d, 40 + (i % 17), 'percent', 'Synthetic', 'long series',
-                   'https://synthetic.invalid/long/' || p, (d + 3)::varchar,
+                   'https://synthetic.invalid/long/' || p, (d + 3)::varchar, d + 3,
                    case when i % 3 = 0 then 'reported' else 'secondary' end, null, 'synthetic', i::integer, true
             from (select unnest(['alipay', 'wechat_pay']) as p), range(1200) r(i),
                  lateral (select (date '2021-02-10' + i::integer) as d)

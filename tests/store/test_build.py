@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+from datetime import date
 
 import duckdb
 import pytest
@@ -40,6 +41,18 @@ def test_provenance_survives_the_build(fixture_data, fixture_store):
         assert row[3] == float(rec["value"])
         assert row[4:10] == (rec["source_publisher"], rec["source_title"], rec["source_url"],
                              rec["source_date"], rec["confidence"], rec["note"])
+
+
+def test_source_day_is_the_full_source_date_and_null_for_partial_or_missing_ones(fixture_data, fixture_store):
+    """source_day (read by the digest's window) is the source date as a day only when it names a whole day."""
+    con = duckdb.connect(str(fixture_store), read_only=True)
+    got = dict(con.execute("select source_line, source_day from metric_values").fetchall())
+    src = _csv_rows(fixture_data / "metrics.csv")
+    shapes = {len(r["source_date"]) for r in src}
+    assert {0, 4, 7, 10} <= shapes  # the fixture has every shape: empty, YYYY, YYYY-MM, YYYY-MM-DD
+    for line, rec in enumerate(src, start=2):
+        text = rec["source_date"]
+        assert got[line] == (date.fromisoformat(text) if len(text) == 10 else None), (line, text)
 
 
 def test_full_reference_data_builds(tmp_path):
