@@ -121,6 +121,24 @@ def test_source_day_is_every_synthetic_source_date_as_a_day(synth_store):
     assert n > 0 and wrong == 0
 
 
+def test_digest_metrics_equals_its_definition_on_the_synthetic_store(synth_store):
+    """On 30k rows (every source day 1-20 days after its period end), cut to small limits too."""
+    from tests.test_digest import DIGEST_METRICS_DEFINITION, digest_windows
+
+    con = open_store(synth_store)
+    try:
+        full = 0
+        for params in digest_windows(con, 60, seed=11):
+            got = queries.run(con, "digest_metrics", params)
+            want = con.execute(DIGEST_METRICS_DEFINITION, params).df()
+            pd.testing.assert_frame_equal(got.reset_index(drop=True), want.reset_index(drop=True),
+                                          check_dtype=False)
+            full += len(got) == params["limit"] > 1
+    finally:
+        con.close()
+    assert full > 5  # windows with more rows than the limit, where each branch's own cut matters
+
+
 def test_refuses_the_live_store(tmp_path):
     with pytest.raises(InputError, match="live store"):
         synthesize(PROJECT_ROOT / "data" / "build" / "paylens.duckdb", 100, 1)
