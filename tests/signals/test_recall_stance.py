@@ -1,0 +1,46 @@
+"""Rules of issue 15's recall and stance round (branch h15-recall): each test fails without its rule."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from paylens.signals.extract import Extractor
+
+
+def _stances(extractor: Extractor, text: str, signal: str, context: str | None = None) -> dict[str, str]:
+    return {h.platform: h.stance for h in extractor.extract(text, default_platform=context) if h.signal == signal}
+
+
+def _without(extractor: Extractor, kind: str) -> Extractor:
+    lexicon = extractor.lexicon
+    return Extractor(replace(lexicon, polarity=tuple(t for t in lexicon.polarity if t.label != kind)))
+
+
+COMPLAINT_ANSWERED = [
+    ("After a flood of complaints about intrusive pop-ups, WeChat Pay trimmed the marketing banners on its bill page.",
+     "wechat_pay"),
+    ("JD Pay said it has dropped the loan advert that users complained about.", "jd_pay"),
+    ("针对用户吐槽付款前弹窗太多，抖音支付表示已下线大部分营销弹窗。", "douyin_pay"),
+    ("支付宝回应用户对首页广告的抱怨，承诺减少信息流推荐。", "alipay"),
+]
+
+
+def test_a_complaint_answered_by_a_cut_is_positive(extractor: Extractor) -> None:
+    for text, platform in COMPLAINT_ANSWERED:
+        assert _stances(extractor, text, "user_experience_complaints") == {platform: "positive"}, text
+    # without the remedy words the complaint keeps its negative lean
+    plain = _without(extractor, "remedy")
+    for text, platform in COMPLAINT_ANSWERED:
+        assert _stances(plain, text, "user_experience_complaints") == {platform: "negative"}, text
+
+
+def test_a_negated_remedy_leaves_the_complaint_negative(extractor: Extractor) -> None:
+    text = "Users keep complaining about pop-ups, but WeChat Pay has not trimmed the marketing banners."
+    assert _stances(extractor, text, "user_experience_complaints") == {"wechat_pay": "negative"}
+
+
+def test_a_remedy_word_does_not_move_other_themes(extractor: Extractor) -> None:
+    # feature sprawl keeps its lean: the one tuning sentence with a remedy word was labelled negative
+    text = "Alipay rolled back a homepage redesign that had crammed in short videos, games and loan banners."
+    assert _stances(extractor, text, "feature_sprawl") == _stances(_without(extractor, "remedy"), text,
+                                                                   "feature_sprawl")
