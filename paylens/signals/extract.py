@@ -69,6 +69,14 @@ _REPORT = re.compile(r"\d|上线|上線|推出|新增|增加|开通|開通|宣�
                      r"according to|reported|shows|showed)\b", re.IGNORECASE)
 _OPINION = re.compile(r"分析|认为|認為|批评|批評|诟病|詬病|质疑|質疑|担心|擔心|吐槽|抱怨|"
                       r"\b(?:critics?|analysts?|argues?|complain(?:s|ed)?|critici[sz](?:e|es|ed)|say)\b", re.IGNORECASE)
+# Traffic chasing leans negative, but a sentence that only states a user target or the metric a team is assessed on
+# ("把月活跃用户数列为首要考核指标", "set Yunshanfu a target of 100 million monthly active users", "teams are graded on
+# how many minutes users linger") with no one judging is news: neutral, whatever its polar words (流量见顶 is the
+# background, "lifting" the target). On the tuning sets 11 of 14 such sentences were labelled neutral; the rule moved
+# 8 stances right and 3 wrong (dev2 +2, dev3 +1 -1, dev4 +2, dev5 +2 -2, dev6 +1).
+TARGET_NEUTRAL = frozenset(("traffic_focus",))
+_TARGET = re.compile(r"考核|指标|指標|\b(?:KPIs?|targets?|goals?|quotas?|metrics?|graded on|judged (?:mainly )?on"
+                     r"|measured on|assessed on)\b", re.IGNORECASE)
 BACKREF_REACH = 24  # characters from a sentence's start within which a back-reference counts
 JSON_KEYS = ("file", "platform", "signal", "stance", "evidence", "sentence_idx", "score", "rival")
 THREAT = "competitive_threat"  # its hits name the threatened platform and the rival that moves
@@ -351,6 +359,9 @@ class Extractor:
             polar = _NO_POLAR
             default = "positive"
         elif not polar and signal in REPORTED_NEUTRAL and _reported(sentence.text):
+            default = "neutral"
+        elif signal in TARGET_NEUTRAL and _TARGET.search(sentence.text) and not _OPINION.search(sentence.text):
+            polar = _NO_POLAR  # a stated target, not a judgement of it
             default = "neutral"
         if not polar:
             for platform, rival in pairs:

@@ -44,3 +44,31 @@ def test_a_remedy_word_does_not_move_other_themes(extractor: Extractor) -> None:
     text = "Alipay rolled back a homepage redesign that had crammed in short videos, games and loan banners."
     assert _stances(extractor, text, "feature_sprawl") == _stances(_without(extractor, "remedy"), text,
                                                                    "feature_sprawl")
+
+
+STATED_TARGETS = [
+    ("云闪付团队今年的首要考核指标是月活跃用户数。", "unionpay"),
+    ("JD Pay has set its wallet team a target of 200 million monthly active users by 2027.", "jd_pay"),
+    ("Douyin Pay's product managers are graded on how many minutes users spend in the app.", "douyin_pay"),
+]
+
+
+def test_a_stated_user_target_is_neutral_traffic_chasing(extractor: Extractor, monkeypatch) -> None:
+    for text, platform in STATED_TARGETS:
+        assert _stances(extractor, text, "traffic_focus") == {platform: "neutral"}, text
+    # someone judging it keeps the lean
+    judged = "Critics say Douyin Pay's product managers are graded on how many minutes users spend in the app."
+    assert _stances(extractor, judged, "traffic_focus") == {"douyin_pay": "negative"}
+    # without the rule a stated target reads as traffic chasing's negative default
+    from paylens.signals import extract
+    monkeypatch.setattr(extract, "TARGET_NEUTRAL", frozenset())
+    for text, platform in STATED_TARGETS:
+        assert _stances(extractor, text, "traffic_focus") == {platform: "negative"}, text
+
+
+def test_user_targets_and_quotas_are_traffic_words(extractor: Extractor) -> None:
+    for text, platform in [
+        ("“Our target is to reach 300 million registered users this year,” a Yunshanfu manager said.", "unionpay"),
+        ("Bank staff selling Yunshanfu were given download quotas.", "unionpay"),
+    ]:
+        assert "traffic_focus" in {h.signal for h in extractor.extract(text, default_platform=platform)}, text
