@@ -72,3 +72,38 @@ def test_user_targets_and_quotas_are_traffic_words(extractor: Extractor) -> None
         ("Bank staff selling Yunshanfu were given download quotas.", "unionpay"),
     ]:
         assert "traffic_focus" in {h.signal for h in extractor.extract(text, default_platform=platform)}, text
+
+
+def _with_positive(extractor: Extractor, *words: tuple[str, str]) -> Extractor:
+    from paylens.signals.lexicon import Term
+
+    lexicon = extractor.lexicon
+    extra = tuple(Term("polarity", "positive", text, lang, 1.0) for lang, text in words)
+    return Extractor(replace(lexicon, polarity=lexicon.polarity + extra))
+
+
+FUNCTION_WORDS = [  # what a product or a rule is for, not a verdict on it
+    ("The central bank's new rules enabled users to scan any wallet's QR code at any shop.", "regulatory_pressure",
+     ("en", "enabled")),
+    ("新条例明确了支付机构小额、便民的服务宗旨。", "regulatory_pressure", ("zh", "便民")),
+    ("The ministry required the platforms to remove restrictions on links to each other's services.",
+     "regulatory_pressure", ("en", "remove restrictions")),
+]
+
+
+def test_words_for_what_a_thing_is_for_are_no_verdict(extractor: Extractor) -> None:
+    for text, signal, word in FUNCTION_WORDS:
+        assert _stances(extractor, text, signal, "alipay") == {"alipay": "neutral"}, text
+        # listed as positive words (as before), they would judge the sentence positive
+        assert _stances(_with_positive(extractor, word), text, signal, "alipay") == {"alipay": "positive"}, text
+
+
+def test_convenience_stores_are_shops_not_convenience(extractor: Extractor) -> None:
+    text = "WeChat Pay is handing out free palm-scanning terminals to convenience stores in Shenzhen."
+    assert _stances(extractor, text, "touchless_subsidy") == {"wechat_pay": "neutral"}
+    # "convenience" itself is still a positive word
+    assert _stances(extractor, "Alipay pitches its tap discs on convenience, and merchants like them.",
+                    "touchless_subsidy", "alipay") == {"alipay": "positive"}
+    lexicon = extractor.lexicon
+    unmasked = Extractor(replace(lexicon, masks=tuple(t for t in lexicon.masks if "convenience" not in t.text)))
+    assert _stances(unmasked, text, "touchless_subsidy") == {"wechat_pay": "positive"}
