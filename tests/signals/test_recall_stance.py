@@ -107,3 +107,19 @@ def test_convenience_stores_are_shops_not_convenience(extractor: Extractor) -> N
     lexicon = extractor.lexicon
     unmasked = Extractor(replace(lexicon, masks=tuple(t for t in lexicon.masks if "convenience" not in t.text)))
     assert _stances(unmasked, text, "touchless_subsidy") == {"wechat_pay": "positive"}
+
+
+def test_an_assistant_in_a_payment_app_is_an_ai_assistant(extractor: Extractor) -> None:
+    text = "Ant's health assistant answers medical questions and books appointments inside Alipay."
+    assert ("ai_assistant", "alipay") in {(h.signal, h.platform) for h in extractor.extract(text)}
+    # a shop's human assistants are not
+    staff = "A shop assistant at the store still asks customers to show an Alipay code."
+    assert "ai_assistant" not in {h.signal for h in extractor.extract(staff)}
+    unmasked = Extractor(replace(extractor.lexicon, masks=tuple(
+        t for t in extractor.lexicon.masks if "assistant" not in t.text)))
+    assert "ai_assistant" in {h.signal for h in unmasked.extract(staff)}
+    # at the weak tier (0.3, before) "assistant" alone is not enough
+    lexicon = extractor.lexicon
+    weak = Extractor(replace(lexicon, signals=tuple(
+        replace(t, weight=0.3) if (t.label, t.text) == ("ai_assistant", "assistant") else t for t in lexicon.signals)))
+    assert "ai_assistant" not in {h.signal for h in weak.extract(text)}
