@@ -22,7 +22,7 @@ def test_real_lexicon_loads_and_covers_every_signal() -> None:
         en = [t for t in lexicon.signals if t.label == signal and t.lang == "en"]
         zh = [t for t in lexicon.signals if t.label == signal and t.lang == "zh"]
         assert len(en) >= 20 and len(zh) >= 20, signal
-    assert {t.label for t in lexicon.polarity} == {"positive", "negative", "negation", "denial", "hedge"}
+    assert {t.label for t in lexicon.polarity} == {"positive", "negative", "negation", "denial", "hedge", "remedy"}
     assert set(lexicon.default_stance) == set(SIGNAL_IDS)
 
 
