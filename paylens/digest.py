@@ -24,6 +24,7 @@ import pandas as pd
 from paylens import queries
 from paylens.errors import InputError
 from paylens.signals.taxonomy import SIGNAL_LABELS
+from paylens.units import format_value
 
 MIN_ARTICLES = 5      # below this many articles of a platform in a window, counts only, no percentage
 MIN_SHIFT = 0.10      # a share must move by 10 percentage points to be reported
@@ -177,6 +178,11 @@ def _article_line(a: dict) -> tuple[str, str]:
     return str(a.get("title") or "Untitled"), meta
 
 
+def metric_text(m: dict) -> str:
+    """'Alipay · AI pay users 2026-02: 100m users': a new metric value as the Metrics page words it (not escaped)."""
+    return f"{m['platform']} · {m['label']} {m['period']}: {format_value(m['value'], str(m['unit']))}"
+
+
 def to_markdown(d: Digest) -> str:
     """Markdown for an email or chat message."""
     lines = [f"## {_heading(d)}", ""]
@@ -199,8 +205,7 @@ def to_markdown(d: Digest) -> str:
         for m in d.metrics:
             url = safe_url(m.get("source_url"))
             source = md_text(m.get("source_publisher"))
-            lines.append(f"- {md_text(m['platform'])} · {md_text(m['label'])} {md_text(m['period'])}: "
-                         f"{m['value']:.15g} {md_text(m['unit'])} ({f'[{source}]({url})' if url else source})")
+            lines.append(f"- {md_text(metric_text(m))} ({f'[{source}]({url})' if url else source})")
         lines.append("")
     if d.events:
         lines.append(f"**{len(d.events)} event(s)**")
@@ -238,8 +243,7 @@ def to_html(d: Digest) -> str:
             url = safe_url(m.get("source_url"))
             source = e(str(m.get("source_publisher") or ""))
             src = f'<a href="{e(url)}">{source}</a>' if url else source
-            out.append(f"<li>{e(str(m['platform']))} · {e(str(m['label']))} {e(str(m['period']))}: "
-                       f"{m['value']:.15g} {e(str(m['unit']))} ({src})</li>")
+            out.append(f"<li>{e(metric_text(m))} ({src})</li>")
         out.append("</ul>")
     if d.events:
         out.append(f"<p><strong>{len(d.events)} event(s)</strong></p>")

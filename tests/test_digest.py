@@ -218,3 +218,18 @@ def test_digest_metrics_equals_its_definition_on_the_fixture_store(fixture_store
         pd.testing.assert_frame_equal(got.reset_index(drop=True), want.reset_index(drop=True), check_dtype=False)
         nonempty += len(got) > 1
     assert nonempty > 20  # the windows are not all empty
+
+
+def test_metric_values_read_as_the_metrics_page_writes_them_never_as_raw_unit_ids(con):
+    """'¥55.4bn', '300m transactions' (the unit's words, as on the Metrics page), in Markdown and HTML alike."""
+    import dataclasses
+
+    rows = [{"platform": "Alipay", "label": "AI agent payments", "period": "2026-05-26", "value": 300.0,
+             "unit": "million_transactions", "source_publisher": "Deep News", "source_url": "https://e.com/a"},
+            {"platform": "WeChat Pay", "label": "Revenue", "period": "2025", "value": 55.4, "unit": "billion_cny",
+             "source_publisher": "Tencent", "source_url": "https://e.com/b"}]
+    d = dataclasses.replace(make_digest(con, SINCE, UNTIL), metrics=rows)
+    for fmt in ("md", "html"):
+        out = render(d, fmt)
+        assert "300m transactions" in out and "¥55.4bn" in out, fmt
+        assert "million_transactions" not in out and "billion_cny" not in out, fmt

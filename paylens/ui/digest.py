@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from paylens.article_view import escape_markdown
-from paylens.digest import Digest, Shift, make_digest, safe_url, to_html, to_json, to_markdown
+from paylens.digest import Digest, Shift, make_digest, metric_text, safe_url, to_html, to_json, to_markdown
 from paylens.ui.filters import Filters, url_choice
 from paylens.ui.store import db_path, handle
 
@@ -81,8 +81,10 @@ def what_changed(f: Filters, today: date | None = None) -> dict[str, str]:
         if len(d.articles) > SHOWN:
             st.caption(f"and {len(d.articles) - SHOWN} more (in the downloads)")
         for m in d.metrics[:SHOWN]:
-            st.markdown("- " + escape_markdown(f"{m['platform']} · {m['label']} {m['period']}: "
-                                               f"{m['value']:.15g} {m['unit']} ({m['source_publisher']})"))
+            # as the Markdown download words it: the value in the unit's words, the publisher linked to the source
+            url = safe_url(m.get("source_url"))
+            source = escape_markdown(str(m.get("source_publisher") or ""))
+            st.markdown(f"- {escape_markdown(metric_text(m))} ({f'[{source}]({url})' if url else source})")
         if len(d.metrics) > SHOWN:
             st.caption(f"and {len(d.metrics) - SHOWN} more metric values (in the downloads)")
         for e in d.events[:SHOWN]:

@@ -417,3 +417,16 @@ def test_metric_pivot_tab_is_built_when_opened_and_downloads_its_rows(app):
     page.get_by_role("tab", name="Rows with sources").click()
     app.settle(charts=1)
     assert app.errors() == []
+
+
+def test_whats_new_metric_values_read_as_on_the_metrics_page_and_link_their_source(app):
+    """Overview's digest words a new value as the Metrics page does (unit words, not ids) and links its source."""
+    # the sidebar's end date caps the window, so this 365-day window is fixed whatever today is
+    app.open("/?changed=365&to=2026-06-30&competitors=alipay")
+    assert app.errors() == []
+    new = app.page.get_by_test_id("stExpander").filter(has_text="metric values").first
+    text = new.inner_text()
+    assert "Alipay · AI agent payment transactions cumulative 2026-02-12: 120m transactions" in text
+    assert "million_transactions" not in text and "million_users" not in text
+    link = new.get_by_role("link", name="Deep News (via itiger.com)").first
+    assert link.get_attribute("href") == "https://www.itiger.com/news/1141364274"
