@@ -127,7 +127,6 @@ class _Reading:
     subject: str = ""  # a threat sentence naming one platform: the text's platform (_subject_pairs)
     other_party: tuple[str, ...] = ()  # that platform (and its parent) when it is given a threat hit
     negated: set[int] | frozenset[int] = _NOTHING
-    remedied: bool = False  # a remedy word not negated (REMEDY)
     themes: dict[str, dict[str, float]] | None = None  # signal -> {term text: weight}, set by _sentence
 
 
@@ -275,7 +274,7 @@ class Extractor:
 
     def _sentence_hits(self, reading: _Reading, hits: list[Hit]) -> None:
         """Append the hits of one sentence: each signal above min_score times each attributed platform."""
-        polar, hedge, reading.remedied = _polar_values(reading.polar, reading.negated) if reading.polar \
+        polar, hedge, remedied = _polar_values(reading.polar, reading.negated) if reading.polar \
             else (_NO_POLAR, 1.0, False)
         named = reading.named
         platforms = self._platforms.get(tuple(named) if named else reading.context) or self._attributed(named,
@@ -300,7 +299,8 @@ class Extractor:
                 pairs = self._threat_pairs(reading.sentence, reading.found, named, platforms, directed) \
                     or self._subject_pairs(reading, platforms) or plain
                 rivals = pairs is not plain
-            self._stance_hits(reading, signal, round(strength * factor, 3), pairs, polar, owners, out)
+            self._stance_hits(reading, signal, round(strength * factor, 3), pairs, polar, owners, out,
+                              remedied=remedied)
         if len(platforms) > 1 or rivals:
             out.sort(key=_HIT_ORDER)
         hits.extend(out)
@@ -351,11 +351,12 @@ class Extractor:
         return firing, directed
 
     def _stance_hits(self, reading: _Reading, signal: str, score: float, pairs: Sequence[tuple[str, str]],
-                     polar: list[tuple[int, int, float]], owners: list[str] | None, out: list[Hit]) -> None:
+                     polar: list[tuple[int, int, float]], owners: list[str] | None, out: list[Hit],
+                     *, remedied: bool) -> None:
         """One hit per (platform, rival) pair, its stance judged from the polar words (else the signal's default)."""
         sentence = reading.sentence
         default = self._stance[signal]
-        if reading.remedied and signal in REMEDIED:  # the complaint answered
+        if remedied and signal in REMEDIED:  # the complaint answered
             polar = _NO_POLAR
             default = "positive"
         elif not polar and signal in REPORTED_NEUTRAL and _reported(sentence.text):
