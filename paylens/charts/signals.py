@@ -41,6 +41,17 @@ def signal_row_label(signal: str) -> str:
     return esc(" ".join(words[:cut])) + "<br>" + esc(" ".join(words[cut:]))
 
 
+def absent_note(df: pd.DataFrame, competitors: list[str], names: dict[str, str]) -> str:
+    """A line naming the chosen platforms that have no column in the heatmap (no signal in these dates), or ''."""
+    shown = set(df["platform_id"]) if not df.empty else set()
+    missing = [names.get(p, p) for p in competitors if p not in shown]
+    if not missing or len(missing) == len(competitors):  # all missing: the empty chart already says so
+        return ""
+    listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
+    them = "it" if len(missing) == 1 else "them"
+    return f"No column for {listed}: no sentence in the articles of these dates gives {them} a signal."
+
+
 def heatmap_figure(df: pd.DataFrame, mode: str = "share", title: str = "") -> go.Figure:
     """Rows = signals, columns = platforms; colour = share of the platform's articles or net stance.
 
@@ -141,7 +152,21 @@ def trend_figure(df: pd.DataFrame, events: pd.DataFrame | None = None, title: st
     add_event_markers(fig, events_in_span(events, df["month"].min(), end))
     fig.update_layout(barmode="group", height=400, bargap=0.15,
                       yaxis={"title": f"articles per {label}", "rangemode": "tozero", **count_ticks(data["articles"])})
+    if label == "month":
+        fig.update_xaxes(**month_axis(data["month"]))
     return finish(fig, title.replace("{period}", label))
+
+
+def month_axis(months: pd.Series) -> dict:
+    """Monthly bars over a year or less: one tick per month and a month of margin either side.
+
+    Left to itself, Plotly zooms onto a single bar and labels its edges in fractions of a second.
+    """
+    first, last = pd.Timestamp(months.min()), pd.Timestamp(months.max())
+    if (last.year - first.year) * 12 + last.month - first.month > 12:
+        return {}
+    return {"type": "date", "range": [first - pd.DateOffset(months=1), last + pd.DateOffset(months=2)],
+            "dtick": "M1", "tickformat": "%b %Y"}
 
 
 def count_ticks(values: pd.Series) -> dict:

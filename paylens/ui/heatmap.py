@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from paylens.charts.signals import MODES, NET_STANCE_NOTE, SIGNAL_LABELS, heatmap_figure
-from paylens.ui.filters import Filters, set_choice, url_choice
+from paylens.charts.signals import MODES, NET_STANCE_NOTE, SIGNAL_LABELS, absent_note, heatmap_figure
+from paylens.ui.filters import Filters, platform_names, set_choice, url_choice
 from paylens.ui.store import chart_rows, figure
 from paylens.ui.widgets import clicked_cell, download_csv
 from paylens.url_state import DEFAULT_VIEW
@@ -28,6 +28,8 @@ def heatmap_section(f: Filters) -> str:
     heat = chart_rows("signal_heatmap", {**f.url_params(), "mode": mode})
     st.plotly_chart(figure(heatmap_figure, heat, mode, f"{MODES[mode]} per platform and signal"), width="stretch",
                     key="heatmap", on_select="rerun", selection_mode="points", config={"displaylogo": False})
+    if note := absent_note(heat, f.competitors, platform_names()):
+        st.caption(note)
     if mode == "net":
         st.caption(NET_STANCE_NOTE + " Pale cells rest on fewer than 10 articles.")
     download_csv(heat, "signal_heatmap", f, key="dl_heat")

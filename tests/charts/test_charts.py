@@ -13,7 +13,7 @@ from paylens.charts.coverage import coverage_figure
 from paylens.charts.events import add_event_markers, events_in_span
 from paylens.charts.metrics import gap_breaks, metric_figure
 from paylens.charts.palette import colour
-from paylens.charts.signals import heatmap_figure, profile_figure, trend_figure
+from paylens.charts.signals import absent_note, heatmap_figure, profile_figure, trend_figure
 
 
 def series(rows, firm="Analysys (易观)"):
@@ -310,3 +310,29 @@ def test_metric_marker_symbol_is_one_value_when_confidence_is_uniform():
     df.loc[1, "confidence"] = "approximate"
     mixed = next(t for t in metric_figure(df).data if len(t.x) == 3)
     assert list(mixed.marker.symbol) == ["circle", "circle-open", "circle"]
+
+
+def test_absent_note_names_chosen_platforms_without_a_column():
+
+    heat = pd.DataFrame({"platform_id": ["alipay", "alipay", "wechat_pay"]})
+    names = {"alipay": "Alipay", "wechat_pay": "WeChat Pay", "meituan_pay": "Meituan Pay", "jd_pay": "JD Pay"}
+    assert absent_note(heat, ["alipay", "wechat_pay"], names) == ""
+    one = absent_note(heat, ["alipay", "meituan_pay"], names)
+    assert one.startswith("No column for Meituan Pay:") and "gives it a signal" in one
+    two = absent_note(heat, ["jd_pay", "alipay", "meituan_pay"], names)
+    assert two.startswith("No column for JD Pay and Meituan Pay:") and "gives them" in two
+    # nothing at all: the empty chart says so itself, no second message
+    assert absent_note(heat.iloc[0:0], ["jd_pay"], names) == ""
+
+
+@pytest.mark.parametrize("months", [["2026-02-01"], ["2025-03-01", "2026-02-01"]])
+def test_monthly_trend_ticks_months_around_few_bars(months: list[str]):
+    fig = trend_figure(_trend_rows(months))
+    assert fig.layout.xaxis.dtick == "M1" and fig.layout.xaxis.tickformat == "%b %Y"
+    low, high = (pd.Timestamp(v) for v in fig.layout.xaxis.range)
+    assert low < pd.Timestamp(months[0]) and high > pd.Timestamp(months[-1]) + pd.offsets.MonthEnd(1)
+
+
+def test_monthly_trend_over_two_years_keeps_plotlys_axis():
+    fig = trend_figure(_trend_rows(["2023-01-01", "2024-12-01"]))
+    assert fig.layout.xaxis.range is None and fig.layout.xaxis.dtick is None
