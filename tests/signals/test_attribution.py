@@ -17,7 +17,8 @@ def lex():
 @pytest.mark.parametrize(("sentence", "platform", "reason"), [
     ("Alipay keeps pushing tap-to-pay subsidies.", "alipay", 'named as "Alipay"'),
     ("微信支付正在抢走支付宝的线下商户", "alipay", 'named as "支付宝"'),
-    ("支付寶的碰一下", "alipay", 'named as "支付宝"'),  # traditional characters are folded first
+    ("支付寶的碰一下", "alipay", 'named as "支付寶"'),  # matched folded, quoted as written
+    ("ALIPAY keeps pushing tap-to-pay subsidies.", "alipay", 'named as "ALIPAY"'),
     ("The move worried the incumbents.", "alipay", "not named in this sentence"),
 ])
 def test_reasons(lex, sentence, platform, reason):
@@ -28,3 +29,9 @@ def test_a_product_is_credited_to_its_parent(lex):
     child, parent = next(iter(lex.parents.items()))
     alias = next(t.text for t in lex.aliases if t.label == child)
     assert attribution(f"用户开始使用{alias}。", parent, lex) == f'through its product "{alias}"'
+
+
+def test_a_group_app_is_quoted_as_written(lex):
+    name, platform = next((n, p) for n, p in lex.surfaces.items() if n.isascii())
+    sentence = f"Shoppers on {name.upper()} can now pay with it."
+    assert attribution(sentence, platform, lex) == f'through "{name.upper()}", part of its group'
