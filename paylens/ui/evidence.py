@@ -76,13 +76,19 @@ def evidence_cards(df: pd.DataFrame, key: str = "evidence", correctable: bool = 
                 correct_popover(row, f"{key}_fix_{i}")
 
 
+def count_line(n: int, limit: int = EVIDENCE_LIMIT) -> str:
+    """"12 sentences, newest first. …" above evidence cards: one sentence, or the cap when the list was cut."""
+    cut = f" (the newest {limit})" if n >= limit else ""
+    noun = "sentence" if n == 1 else "sentences"
+    return f"{n:,} {noun}, newest first{cut}. " + ("It is" if n == 1 else "Each is") + \
+        " quoted exactly as it appears in its article."
+
+
 def evidence_list(evidence: pd.DataFrame, names: dict[str, str], empty: str, key: str = "evidence",
                   correctable: bool = False) -> None:
     """Evidence rows as cards under a count line, or the empty state (newest first, EVIDENCE_LIMIT at most)."""
     if evidence.empty:
         empty_state(empty)
         return
-    st.caption(f"{len(evidence):,} sentences, newest first" + (f" (the newest {EVIDENCE_LIMIT})"
-                                                               if len(evidence) >= EVIDENCE_LIMIT else "")
-               + ". Each is quoted exactly as it appears in its article.")
+    st.caption(count_line(len(evidence)))
     evidence_cards(readable_hits(evidence, names), key=key, correctable=correctable)

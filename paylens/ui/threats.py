@@ -6,7 +6,7 @@ import streamlit as st
 
 from paylens.charts.tables import readable_hits
 from paylens.charts.threats import UNNAMED, cell_id, parse_cell, threat_figure, threat_trend_figure
-from paylens.ui.evidence import evidence_cards
+from paylens.ui.evidence import count_line, evidence_cards
 from paylens.ui.filters import Filters, platform_names, set_choice, url_choice
 from paylens.ui.store import figure, run
 from paylens.ui.widgets import chart_selection, download_csv, empty_state, sources
@@ -61,9 +61,7 @@ def threats_section(f: Filters, key: str = "threats") -> dict[str, str]:
     if evidence.empty:
         empty_state("No sentence for this cell in the chosen dates.")
     else:
-        st.caption(f"{len(evidence):,} sentences, newest first"
-                   + (f" (the newest {EVIDENCE_LIMIT})" if len(evidence) >= EVIDENCE_LIMIT else "")
-                   + ". Each is quoted exactly as it appears in its article.")
+        st.caption(count_line(len(evidence), EVIDENCE_LIMIT))
         evidence_cards(readable_hits(evidence, names), key=f"{key}_evidence")
     download_csv(evidence, "threat_evidence", f, choice.replace(":", "_by_"), key=f"dl_{key}_evidence")
     sources(evidence, f"{key}_sources")

@@ -430,3 +430,35 @@ def test_whats_new_metric_values_read_as_on_the_metrics_page_and_link_their_sour
     assert "million_transactions" not in text and "million_users" not in text
     link = new.get_by_role("link", name="Deep News (via itiger.com)").first
     assert link.get_attribute("href") == "https://www.itiger.com/news/1141364274"
+
+
+def test_signals_one_day_reads_right(app):
+    """One day, one sentence: a chosen platform with no signal is named under the heatmap rather than silently
+    missing; the trend ticks months, not fractions of a second; the count says "1 sentence"; the card's "Why"
+    quotes the platform's name as its sentence spells it (支付寶 in a traditional-character text)."""
+    signal, day = app.server.sql(
+        "select h.signal, a.date::varchar from signal_hits h join articles a using (article_id) "
+        "where h.platform_id = 'alipay' and a.date is not null group by all "
+        "having count(*) = 1 and bool_or(h.evidence like '%支付寶%') order by 2 desc, 1 limit 1")[0]
+    others = app.server.sql(
+        "select count(*) from signal_hits h join articles a using (article_id) "
+        "where h.platform_id = 'meituan_pay' and a.date = ?::date", [day])[0][0]
+    assert others == 0, "the chosen day must have no Meituan Pay hit for this test to mean anything"
+    app.open(f"/signals?competitors=alipay,meituan_pay&signal={signal}&focus=alipay&from={day}&to={day}", charts=2)
+    assert app.errors() == []
+    main = app.page.locator("[data-testid='stMain']")
+    assert "No column for Meituan Pay" in main.inner_text()
+    assert "No column for Alipay" not in main.inner_text()
+    cards = app.page.locator("[data-testid='stMain'] [class*='st-key-evidence_card_']")
+    cards.first.wait_for(timeout=30_000)
+    quoted = []
+    for text in cards.all_inner_texts():
+        name = text.split('Why Alipay: named as "', 1)[1].split('"', 1)[0]
+        assert name in text.split("Why Alipay")[0], f"{name!r} is not written in its card's sentence"
+        quoted.append(name)
+    assert quoted == ["支付寶"]
+    assert "1 sentence, newest first. It is quoted" in main.inner_text()
+    ticks = app.page.locator(".st-key-trend .xtick text").all_text_contents()
+    assert ticks and all(":" not in t for t in ticks), ticks
+    assert any(t.endswith(day[:4]) for t in ticks), ticks
+    app.screenshot("workflow-signals-one-day")
