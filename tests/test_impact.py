@@ -61,3 +61,12 @@ def test_figure_line_breaks_at_a_missing_value_and_bars_carry_the_period():
     bars = next(t for t in fig.data if t.type == "bar")
     assert [c[3] for c in bars.customdata] == ["2020-Q1", "2020-Q2", "2020-Q3"]
     assert bars.customdata[0][0] == "touchless_subsidy" and bars.customdata[0][1] == "2020-01-01"
+
+
+def test_one_period_gets_a_date_axis_around_it_not_milliseconds():
+    fig = impact_figure(periods([50], [0.2]))
+    assert fig.layout.xaxis.type == "date" and fig.layout.xaxis.tickformat == "%Y-%m"
+    low, high = (pd.Timestamp(v) for v in fig.layout.xaxis.range)
+    assert low < pd.Timestamp("2020-01-01") and high > pd.Timestamp("2020-03-31")
+    many = impact_figure(periods([50, 51, 52, 53], [0.2, 0.3, 0.4, 0.5]))
+    assert many.layout.xaxis.type == "date" and many.layout.xaxis.range is None

@@ -11,6 +11,7 @@ from paylens.charts.layout import empty_figure, finish
 from paylens.charts.palette import colour
 from paylens.charts.signals import signal_label
 from paylens.charts.text import esc
+from paylens.charts.time_axis import date_axis
 from paylens.units import axis_title
 
 SIGNAL_COLOURS = ("#8c6bb1", "#e6550d", "#31a354", "#3182bd", "#de2d26")
@@ -52,5 +53,6 @@ def impact_figure(df: pd.DataFrame, events: pd.DataFrame | None = None, title: s
                      rangemode="tozero")
     fig.update_yaxes(title_text="share of the platform's articles", tickformat=".0%", range=[0, 1.05],
                      tickvals=[0, 0.25, 0.5, 0.75, 1], secondary_y=True, showgrid=False)
-    fig.update_layout(height=480, barmode="group", bargap=0.2, clickmode="event+select", xaxis={"type": "date"})
+    fig.update_layout(height=480, barmode="group", bargap=0.2, clickmode="event+select")
+    fig.update_xaxes(**date_axis(middle))
     return finish(fig, title)

@@ -11,6 +11,7 @@ from paylens.charts.events import add_event_markers, events_in_span
 from paylens.charts.layout import empty_figure, finish
 from paylens.charts.palette import CONFIDENCE_SYMBOLS, colour, dash
 from paylens.charts.text import esc
+from paylens.charts.time_axis import date_axis
 from paylens.units import axis_title, format_value
 
 # The platform is the same for every point of a trace, so it is written into the trace's template once rather
@@ -156,15 +157,6 @@ def series_name(platform: str, metric_label: str, kind: str, several_metrics: bo
     if several_kinds and kind:
         parts.append(KIND_WORDS.get(kind, kind))
     return " · ".join(parts)
-
-
-def date_axis(ends: pd.Series) -> dict:
-    """A date axis; a year around the data when it spans under four months (no millisecond ticks for one point)."""
-    first, last = pd.Timestamp(ends.min()), pd.Timestamp(ends.max())
-    if last - first < pd.Timedelta(days=120):
-        return {"type": "date", "range": [first - pd.Timedelta(days=200), last + pd.Timedelta(days=200)],
-                "tickformat": "%Y-%m"}
-    return {"type": "date"}
 
 
 def metric_figure(df: pd.DataFrame, events: pd.DataFrame | None = None, title: str = "") -> go.Figure:

@@ -9,6 +9,7 @@ from paylens.charts.events import add_event_markers, events_in_span
 from paylens.charts.layout import empty_figure, finish
 from paylens.charts.palette import STANCE_COLOURS, colour
 from paylens.charts.text import esc
+from paylens.charts.time_axis import month_axis
 from paylens.signals.taxonomy import SIGNAL_LABELS  # noqa: F401 - re-exported: pages import it from here
 
 MODES = {"share": "Share of articles", "net": "Net stance"}
@@ -155,18 +156,6 @@ def trend_figure(df: pd.DataFrame, events: pd.DataFrame | None = None, title: st
     if label == "month":
         fig.update_xaxes(**month_axis(data["month"]))
     return finish(fig, title.replace("{period}", label))
-
-
-def month_axis(months: pd.Series) -> dict:
-    """Monthly bars over a year or less: one tick per month and a month of margin either side.
-
-    Left to itself, Plotly zooms onto a single bar and labels its edges in fractions of a second.
-    """
-    first, last = pd.Timestamp(months.min()), pd.Timestamp(months.max())
-    if (last.year - first.year) * 12 + last.month - first.month > 12:
-        return {}
-    return {"type": "date", "range": [first - pd.DateOffset(months=1), last + pd.DateOffset(months=2)],
-            "dtick": "M1", "tickformat": "%b %Y"}
 
 
 def count_ticks(values: pd.Series) -> dict:

@@ -97,3 +97,12 @@ def test_trend_empty_says_so():
     from paylens.charts.threats import threat_trend_figure
 
     assert "No competitive threats" in threat_trend_figure(trend([])).layout.annotations[0].text
+
+
+def test_trend_of_one_month_ticks_months_around_its_bar():
+    from paylens.charts.threats import threat_trend_figure
+
+    fig = threat_trend_figure(trend([("2026-02-01", "alipay", "Alipay", "wechat_pay", "WeChat Pay", 1, 1)]))
+    assert fig.layout.xaxis.dtick == "M1" and fig.layout.xaxis.tickformat == "%b %Y"
+    low, high = (pd.Timestamp(v) for v in fig.layout.xaxis.range)
+    assert low < pd.Timestamp("2026-02-01") and high > pd.Timestamp("2026-03-01")

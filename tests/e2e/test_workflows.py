@@ -462,3 +462,25 @@ def test_signals_one_day_reads_right(app):
     assert ticks and all(":" not in t for t in ticks), ticks
     assert any(t.endswith(day[:4]) for t in ticks), ticks
     app.screenshot("workflow-signals-one-day")
+
+
+def _ticks(app, key: str) -> list[str]:
+    return app.page.locator(f".st-key-{key} .xtick text").all_text_contents()
+
+
+def test_one_day_story_and_threat_trend_tick_dates_not_fractions_of_a_second(app):
+    """A one-day window leaves one period or one month: its axis reads in months, never "23:59:59.9996"."""
+    day = app.server.sql(
+        "select a.date::varchar from signal_hits h join articles a using (article_id) "
+        "where h.signal = 'competitive_threat' and h.platform_id = 'alipay' and h.rival not in ('', 'alipay') "
+        "and a.date is not null order by a.date desc limit 1")[0][0]
+    app.open(f"/signals?competitors=alipay,wechat_pay&from={day}&to={day}&threat=alipay:wechat_pay", charts=4)
+    assert app.errors() == []
+    app.page.locator(".st-key-threats_trend .xtick text").first.wait_for(timeout=30_000)
+    ticks = _ticks(app, "threats_trend")
+    assert ticks and all(":" not in t for t in ticks) and any(t.endswith(day[:4]) for t in ticks), ticks
+    app.open(f"/impact?competitors=alipay&from={day}&to={day}&subject=alipay", charts=1)
+    assert app.errors() == []
+    ticks = _ticks(app, "impact")
+    assert ticks and all(":" not in t for t in ticks), ticks
+    app.screenshot("workflow-one-day-impact")
