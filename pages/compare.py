@@ -28,7 +28,7 @@ chart(figure(shared_metrics_figure, shared, f"{a} vs {b}: same series, same rese
 download_csv(shared, "compare_metrics", f, f"{platform}-vs-{rival}", key="dl_cmp_metrics")
 only = one_side_table(cover, a, b)
 if not only.empty:
-    with st.expander(f"{len(only)} metrics only one side reports"):
+    with st.expander(f"{len(only)} metric{'s' if len(only) != 1 else ''} only one side reports"):
         st.dataframe(only, hide_index=True, width="stretch")
 sources(shared, "compare_metric_sources")
 

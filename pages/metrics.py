@@ -33,13 +33,14 @@ extra = url_multichoice("Beside it: more series of the same family", "with", fam
                         format_func=lambda m: labels.get(m, m), disabled=not family,
                         help="Each stays its own line (e.g. Analysys and iResearch shares side by side), "
                              "never spliced into one.")
-st.caption(f"{info['description']} Unit: {info['unit']}. {info['n_values']} values.")
+n = int(info["n_values"])
+st.caption(f"{info['description']} Unit: {info['unit']}. {n} value{'s' if n != 1 else ''}.")
 
 view = {**f.url_params(), "metric": metric, "with": ",".join(extra)}
 series = chart_rows("metric_series", view)
 title = info["label"] if not extra else f"{info['family']}: {len(extra) + 1} series"
 chart(figure(metric_figure, series, events_for(f), title), "metric_chart")
-if series["research_firm"].isna().any():
+if len(series) > 1 and series["research_firm"].isna().any():
     st.caption("Points come from different publishers, so they are not joined into a line.")
 missing = [names[p] for p in f.competitors if p not in set(series["platform_id"])]
 if missing:

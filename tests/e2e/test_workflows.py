@@ -484,3 +484,26 @@ def test_one_day_story_and_threat_trend_tick_dates_not_fractions_of_a_second(app
     ticks = _ticks(app, "impact")
     assert ticks and all(":" not in t for t in ticks), ticks
     app.screenshot("workflow-one-day-impact")
+
+
+def test_one_value_reads_singular_on_metrics_and_compare(app):
+    """A window holding one value of a series says "1 value", not "1 values", and no line-joining note for a
+    single point; Compare's expander says "1 metric only one side reports"."""
+    metric, day = app.server.sql(
+        "select metric, period_end::varchar from metric_values where platform_id = 'alipay' "
+        "group by all having count(*) = 1 order by 2 desc, 1 limit 1")[0]
+    app.open(f"/metrics?competitors=alipay&metric={metric}&from={day}&to={day}", charts=1)
+    assert app.errors() == []
+    text = app.page.locator("[data-testid='stMain']").inner_text()
+    assert " 1 value." in text and "1 values" not in text, text[:600]
+    assert "not joined into a line" not in text
+    only = app.server.sql(
+        "select count(distinct metric) from metric_values where period_end = ?::date and platform_id = 'alipay' "
+        "and metric not in (select metric from metric_values where period_end = ?::date "
+        "and platform_id = 'wechat_pay')", [day, day])[0][0]
+    app.open(f"/compare?competitors=alipay,wechat_pay&platform=alipay&rival=wechat_pay&from={day}&to={day}",
+             charts=1)
+    assert app.errors() == []
+    text = app.page.locator("[data-testid='stMain']").inner_text()
+    assert f"{only} metric{'s' if only != 1 else ''} only one side reports" in text
+    assert "1 metrics" not in text
