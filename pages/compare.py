@@ -10,6 +10,7 @@ from paylens.ui.filters import pair_choice, platform_names, sync_url
 from paylens.ui.frame import page_filters
 from paylens.ui.store import chart_rows, figure
 from paylens.ui.widgets import chart, download_csv, empty_state, open_expander, sources
+from paylens.wording import counted
 
 f = page_filters()
 names = platform_names()
@@ -28,7 +29,7 @@ chart(figure(shared_metrics_figure, shared, f"{a} vs {b}: same series, same rese
 download_csv(shared, "compare_metrics", f, f"{platform}-vs-{rival}", key="dl_cmp_metrics")
 only = one_side_table(cover, a, b)
 if not only.empty:
-    with st.expander(f"{len(only)} metric{'s' if len(only) != 1 else ''} only one side reports"):
+    with st.expander(f"{counted(len(only), 'metric')} only one side reports"):
         st.dataframe(only, hide_index=True, width="stretch")
 sources(shared, "compare_metric_sources")
 

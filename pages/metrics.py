@@ -10,6 +10,7 @@ from paylens.ui.metric_tables import how_current, rows_behind
 from paylens.ui.store import chart_rows, figure, run
 from paylens.ui.widgets import chart, download_csv, empty_state, events_for, sources
 from paylens.url_state import DEFAULT_VIEW
+from paylens.wording import counted
 
 f = page_filters()
 names = platform_names()
@@ -33,8 +34,7 @@ extra = url_multichoice("Beside it: more series of the same family", "with", fam
                         format_func=lambda m: labels.get(m, m), disabled=not family,
                         help="Each stays its own line (e.g. Analysys and iResearch shares side by side), "
                              "never spliced into one.")
-n = int(info["n_values"])
-st.caption(f"{info['description']} Unit: {info['unit']}. {n} value{'s' if n != 1 else ''}.")
+st.caption(f"{info['description']} Unit: {info['unit']}. {counted(int(info['n_values']), 'value')}.")
 
 view = {**f.url_params(), "metric": metric, "with": ",".join(extra)}
 series = chart_rows("metric_series", view)

@@ -25,6 +25,7 @@ from paylens import queries
 from paylens.errors import InputError
 from paylens.signals.taxonomy import SIGNAL_LABELS
 from paylens.units import format_value
+from paylens.wording import counted
 
 MIN_ARTICLES = 5      # below this many articles of a platform in a window, counts only, no percentage
 MIN_SHIFT = 0.10      # a share must move by 10 percentage points to be reported
@@ -191,7 +192,7 @@ def to_markdown(d: Digest) -> str:
         return "\n".join(lines) + "\n"
     lines += [f"Compared with {d.prev_from} to {d.prev_to}.", "", "### New", ""]
     if d.articles:
-        lines.append(f"**{len(d.articles)} article(s)**")
+        lines.append(f"**{counted(len(d.articles), 'article')}**")
         lines.append("")
         for a in d.articles:
             title, meta = _article_line(a)
@@ -200,7 +201,7 @@ def to_markdown(d: Digest) -> str:
             lines.append(f"- {link}" + (f" ({md_text(meta)})" if meta else ""))
         lines.append("")
     if d.metrics:
-        lines.append(f"**{len(d.metrics)} metric value(s)**")
+        lines.append(f"**{counted(len(d.metrics), 'metric value')}**")
         lines.append("")
         for m in d.metrics:
             url = safe_url(m.get("source_url"))
@@ -208,7 +209,7 @@ def to_markdown(d: Digest) -> str:
             lines.append(f"- {md_text(metric_text(m))} ({f'[{source}]({url})' if url else source})")
         lines.append("")
     if d.events:
-        lines.append(f"**{len(d.events)} event(s)**")
+        lines.append(f"**{counted(len(d.events), 'event')}**")
         lines.append("")
         for e in d.events:
             lines.append(f"- {e['date']} · {md_text(e['platform'])}: {md_text(e['title'])}")
@@ -228,7 +229,7 @@ def to_html(d: Digest) -> str:
         return "\n".join(out) + "\n"
     out += [f"<p>Compared with {d.prev_from} to {d.prev_to}.</p>", "<h3>New</h3>"]
     if d.articles:
-        out.append(f"<p><strong>{len(d.articles)} article(s)</strong></p>")
+        out.append(f"<p><strong>{counted(len(d.articles), 'article')}</strong></p>")
         out.append("<ul>")
         for a in d.articles:
             title, meta = _article_line(a)
@@ -237,7 +238,7 @@ def to_html(d: Digest) -> str:
             out.append(f"<li>{link}" + (f" ({e(meta)})" if meta else "") + "</li>")
         out.append("</ul>")
     if d.metrics:
-        out.append(f"<p><strong>{len(d.metrics)} metric value(s)</strong></p>")
+        out.append(f"<p><strong>{counted(len(d.metrics), 'metric value')}</strong></p>")
         out.append("<ul>")
         for m in d.metrics:
             url = safe_url(m.get("source_url"))
@@ -246,7 +247,7 @@ def to_html(d: Digest) -> str:
             out.append(f"<li>{e(metric_text(m))} ({src})</li>")
         out.append("</ul>")
     if d.events:
-        out.append(f"<p><strong>{len(d.events)} event(s)</strong></p>")
+        out.append(f"<p><strong>{counted(len(d.events), 'event')}</strong></p>")
         out.append("<ul>")
         out += [f"<li>{e(str(ev['date']))} · {e(str(ev['platform']))}: {e(str(ev['title']))}</li>" for ev in d.events]
         out.append("</ul>")

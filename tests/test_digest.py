@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, timedelta
 
 import duckdb
@@ -233,3 +234,10 @@ def test_metric_values_read_as_the_metrics_page_writes_them_never_as_raw_unit_id
         out = render(d, fmt)
         assert "300m transactions" in out and "¥55.4bn" in out, fmt
         assert "million_transactions" not in out and "billion_cny" not in out, fmt
+
+
+def test_counts_agree_with_their_number_in_md_and_html(con):
+    d = make_digest(con, SINCE, UNTIL)
+    one = replace(d, articles=d.articles[:1])
+    assert "**1 article**" in to_markdown(one) and "<strong>1 article</strong>" in render(one, "html")
+    assert f"**{len(d.articles)} articles**" in to_markdown(d)

@@ -11,6 +11,7 @@ from paylens.charts.palette import STANCE_COLOURS, colour
 from paylens.charts.text import esc
 from paylens.charts.time_axis import month_axis
 from paylens.signals.taxonomy import SIGNAL_LABELS  # noqa: F401 - re-exported: pages import it from here
+from paylens.wording import listed
 
 MODES = {"share": "Share of articles", "net": "Net stance"}
 # Colour-blind-safe diverging scale (ColorBrewer RdBu: red = negative, blue = positive), white at zero.
@@ -48,9 +49,8 @@ def absent_note(df: pd.DataFrame, competitors: list[str], names: dict[str, str])
     missing = [names.get(p, p) for p in competitors if p not in shown]
     if not missing or len(missing) == len(competitors):  # all missing: the empty chart already says so
         return ""
-    listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
     them = "it" if len(missing) == 1 else "them"
-    return f"No column for {listed}: no sentence in the articles of these dates gives {them} a signal."
+    return f"No column for {listed(missing)}: no sentence in the articles of these dates gives {them} a signal."
 
 
 def heatmap_figure(df: pd.DataFrame, mode: str = "share", title: str = "") -> go.Figure:

@@ -11,6 +11,7 @@ from paylens.article_view import escape_markdown
 from paylens.digest import Digest, Shift, make_digest, metric_text, safe_url, to_html, to_json, to_markdown
 from paylens.ui.filters import Filters, url_choice
 from paylens.ui.store import db_path, handle
+from paylens.wording import counted
 
 WINDOWS = {"7": "Last 7 days", "30": "Last 30 days", "90": "Last 90 days", "365": "Last 365 days"}
 DEFAULT_WINDOW = "30"
@@ -71,7 +72,8 @@ def what_changed(f: Filters, today: date | None = None) -> dict[str, str]:
     new.metric("New articles", len(d.articles))
     up.metric("Strengthening", len(d.strengthening))
     down.metric("Weakening", len(d.weakening))
-    with st.expander(f"New: {len(d.articles)} articles, {len(d.metrics)} metric values, {len(d.events)} events",
+    with st.expander(f"New: {counted(len(d.articles), 'article')}, {counted(len(d.metrics), 'metric value')}, "
+                     f"{counted(len(d.events), 'event')}",
                      expanded=bool(d.articles)):
         for a in d.articles[:SHOWN]:
             title = escape_markdown(str(a.get("title") or "Untitled"))

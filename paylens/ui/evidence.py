@@ -11,6 +11,7 @@ from paylens.article_view import escape_markdown
 from paylens.charts.tables import readable_hits
 from paylens.snapshot import EVIDENCE_LIMIT
 from paylens.ui.widgets import empty_state
+from paylens.wording import counted
 
 STANCE_BADGE = {"positive": "blue", "negative": "red", "neutral": "gray"}  # the heatmap's colour-blind-safe pair
 PER_PAGE = 20
@@ -79,8 +80,7 @@ def evidence_cards(df: pd.DataFrame, key: str = "evidence", correctable: bool = 
 def count_line(n: int, limit: int = EVIDENCE_LIMIT) -> str:
     """"12 sentences, newest first. …" above evidence cards: one sentence, or the cap when the list was cut."""
     cut = f" (the newest {limit})" if n >= limit else ""
-    noun = "sentence" if n == 1 else "sentences"
-    return f"{n:,} {noun}, newest first{cut}. " + ("It is" if n == 1 else "Each is") + \
+    return f"{counted(n, 'sentence')}, newest first{cut}. " + ("It is" if n == 1 else "Each is") + \
         " quoted exactly as it appears in its article."
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -507,3 +508,16 @@ def test_one_value_reads_singular_on_metrics_and_compare(app):
     text = app.page.locator("[data-testid='stMain']").inner_text()
     assert f"{only} metric{'s' if only != 1 else ''} only one side reports" in text
     assert "1 metrics" not in text
+
+
+def test_whats_new_counts_read_singular_for_one(app):
+    """"New: 1 article, ..." for a window holding one article, not "1 articles"."""
+    day = app.server.sql(
+        "select a.date::varchar from articles a where a.date is not null and a.fetched_at is null and "
+        "(select count(*) from articles b where b.date between a.date - 29 and a.date) = 1 "
+        "order by a.date desc limit 1")[0][0]
+    app.open(f"/?competitors=alipay,wechat_pay,jd_pay,douyin_pay,unionpay,meituan_pay&from={day}&to={day}")
+    assert app.errors() == []
+    label = app.page.locator("[data-testid='stExpander'] summary").filter(has_text="New:").first.inner_text()
+    assert "New: 1 article," in label and "1 articles" not in label, label
+    assert re.search(r"(?:\b1 metric value\b|\b(?:0|[2-9]|\d\d+) metric values\b)", label), label
