@@ -48,7 +48,7 @@ st.subheader("Threats between them")
 for mover, target in ((rival, platform), (platform, rival)):
     # the pair, whichever competitors the sidebar holds
     said = chart_rows("threat_evidence", {**view, "competitors": "", "platform": target, "rival": mover})
-    box = open_expander(f"{names[mover]} threatening {names[target]}: {len(said)} sentence(s)",
+    box = open_expander(f"{names[mover]} threatening {names[target]}: {counted(len(said), 'sentence')}",
                         f"threat_box_{mover}_{target}")
     if box:
         with box:

@@ -13,6 +13,7 @@ from paylens.cli.app import cli, data_option, db_option, handled, parse_params
 from paylens.config import settings
 from paylens.errors import InputError, PaylensError
 from paylens.perf import cli as perf_cli  # noqa: F401
+from paylens.wording import counted
 
 
 @cli.command()
@@ -47,7 +48,7 @@ def import_metrics(csv_file: Path, data_dir: Path | None, db: Path | None) -> No
     if not result.added:
         click.echo(f"0 new rows ({result.skipped} already in the store); nothing changed")
         return
-    click.echo(f"added {result.added} rows ({result.skipped} already present); saved {result.saved[0]}")
+    click.echo(f"added {counted(result.added, 'row')} ({result.skipped} already present); saved {result.saved[0]}")
 
 
 @cli.command()
@@ -70,7 +71,7 @@ def ingest(paths: tuple[str, ...], data_dir: Path | None, db: Path | None) -> No
         _ingest_urls(settings(data_dir, db), urls, files)
         return
     result = ingest_articles(settings(data_dir, db), files)
-    click.echo(f"added {result.added} articles ({result.skipped} already in the corpus)")
+    click.echo(f"added {counted(result.added, 'article')} ({result.skipped} already in the corpus)")
     for path in result.saved:
         click.echo(f"  saved {path}")
     if result.caught_up:

@@ -17,6 +17,7 @@ from paylens.search.engine import MAX_QUERY_CHARS, QUERY, run_deepening
 from paylens.ui.filters import Filters, initial, platform_names, url_choice
 from paylens.ui.store import distinct, run
 from paylens.ui.widgets import download_csv, empty_state, show_error
+from paylens.wording import counted
 
 STANCES = ("positive", "negative", "neutral")
 STANCE_WORDS = {"positive": "positive", "negative": "negative", "neutral": "neutral"}
@@ -127,7 +128,7 @@ def search_box(f: Filters, where: str = "articles", fixed: Mapping[str, str] | N
         return url
     names = platform_names()
     more = " (the best ones; the CSV has all)" if len(results) > SHOWN else ""
-    st.caption(escape_markdown(f"{len(results)} result(s){more}, best match first."))
+    st.caption(escape_markdown(f"{counted(len(results), 'result')}{more}, best match first."))
     for _, row in results.head(SHOWN).iterrows():
         with st.container(border=True):
             st.markdown(escape_markdown(" ".join(str(row["sentence"]).split())))

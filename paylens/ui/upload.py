@@ -19,6 +19,7 @@ from paylens.ui.evidence import evidence_cards
 from paylens.ui.filters import platform_names
 from paylens.ui.store import extractor
 from paylens.ui.widgets import show_error
+from paylens.wording import counted
 
 
 def _safe_name(name: str) -> str:
@@ -46,7 +47,7 @@ def upload_box() -> None:
             continue
         hits = extractor(str(cfg.data_dir / "lexicon")).extract_article(art)
         st.markdown(f"**{escape_markdown(_safe_name(up.name))}** · {escape_markdown(art.lang)} · "
-                    f"{len(hits)} signal hits")
+                    f"{counted(len(hits), 'signal hit')}")
         if hits:
             evidence_cards(readable_hits(pd.DataFrame(list(hits)), platform_names()), key=f"upload_{n}")
         good.append((_safe_name(up.name), data))
@@ -64,5 +65,5 @@ def upload_box() -> None:
             except PaylensError as exc:
                 show_error(exc)
                 return
-        st.success(f"Added {result.added} article(s); {result.skipped} already in the corpus. "
+        st.success(f"Added {counted(result.added, 'article')}; {result.skipped} already in the corpus. "
                    "The store was rebuilt; the table above shows them on the next interaction.")

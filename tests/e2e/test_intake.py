@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -54,3 +55,34 @@ def test_add_an_article_from_a_url_then_find_it(page, page_errors, intake_server
     cards = " ".join(app.page.locator("[class*='st-key-evidence_card_']").all_inner_texts())
     assert site.EN_TITLE in cards, "the new article's sentences are evidence for Alipay's tap-to-pay push"
     app.screenshot("intake-added-from-url")
+
+
+UPLOAD = """title: Upload e2e: Alipay trims its home screen
+publisher: E2E fixture
+date: 2024-07-01
+lang: en
+
+Alipay trimmed the banners on its home screen after users complained about clutter.
+"""
+
+
+def test_upload_one_article_and_add_it(page, page_errors, intake_server, tmp_path):
+    """Upload a file, see its preview, add it: the messages count it as one ("1 signal hit", "Added 1 article")."""
+    app = App(page, intake_server, page_errors)
+    path = tmp_path / "upload-e2e.txt"
+    path.write_text(UPLOAD, encoding="utf-8")
+    before = intake_server.sql("select count(*) from articles")[0][0]
+    app.open("/articles")
+    app.page.get_by_role("tab", name="Upload files").click()
+    app.page.locator("input[type='file']").set_input_files(str(path))
+    add = app.page.get_by_role("button", name="Add 1 to corpus")
+    add.wait_for(timeout=60_000)
+    markdown = app.page.locator("[data-testid='stMarkdownContainer']")
+    preview = markdown.filter(has_text="upload-e2e.txt").first.inner_text()
+    assert re.search(r"· (1 signal hit|\d+ signal hits)$", preview.strip()), preview
+    add.click()
+    done = app.page.locator("[data-testid='stAlertContentSuccess']").filter(has_text="Added")
+    done.wait_for(timeout=90_000)
+    assert done.inner_text().startswith("Added 1 article; 0 already in the corpus"), done.inner_text()
+    assert intake_server.sql("select count(*) from articles")[0][0] == before + 1
+    assert app.errors() == []

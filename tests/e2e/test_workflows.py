@@ -521,3 +521,17 @@ def test_whats_new_counts_read_singular_for_one(app):
     label = app.page.locator("[data-testid='stExpander'] summary").filter(has_text="New:").first.inner_text()
     assert "New: 1 article," in label and "1 articles" not in label, label
     assert re.search(r"(?:\b1 metric value\b|\b(?:0|[2-9]|\d\d+) metric values\b)", label), label
+
+
+def test_search_and_compare_threat_counts_read_as_english(app):
+    """"10 results, best match first" and "WeChat Pay threatening Alipay: 7 sentences", never "result(s)"."""
+    app.open("/articles?competitors=alipay,wechat_pay&q=碰一下")
+    assert app.errors() == []
+    caption = app.page.get_by_text(re.compile(r"best match first")).first.inner_text()
+    n = int(re.match(r"([\d,]+) result", caption).group(1).replace(",", ""))
+    assert caption.startswith(f"{n:,} result{'s' if n != 1 else ''}") and "(s)" not in caption, caption
+    app.open("/compare?competitors=alipay,wechat_pay&platform=alipay&rival=wechat_pay", charts=1)
+    assert app.errors() == []
+    labels = app.page.locator("[data-testid='stExpander'] summary").filter(has_text="threatening").all_inner_texts()
+    assert labels and all("(s)" not in label for label in labels), labels
+    assert all(re.search(r": (1 sentence|\d[\d,]* sentences)$", label.strip()) for label in labels), labels

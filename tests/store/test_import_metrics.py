@@ -131,7 +131,7 @@ def test_rows_already_in_metrics_csv_are_counted_not_added(live, tmp_path):
     before = count_rows(db)
     result = run_cli("import-metrics", str(src), "--data", str(data), "--db", str(db))
     assert result.exit_code == 0
-    assert result.stdout.startswith("added 1 rows (1 already present); saved ")
+    assert result.stdout.startswith("added 1 row (1 already present); saved ")
     assert count_rows(db) == before + 1
 
 
@@ -231,7 +231,7 @@ def test_the_installed_command_end_to_end(live, tmp_path):
 
     added = paylens(good)
     assert added.returncode == 0, added.stderr
-    assert added.stdout.startswith("added 1 rows (0 already present); saved ")
+    assert added.stdout.startswith("added 1 row (0 already present); saved ")
     assert [p.read_bytes() for p in (data / "imports").iterdir()] == [good.read_bytes()]
     assert build_id_of(db) == digest(data)
 

@@ -53,7 +53,7 @@ def test_new_article_is_saved_and_built(live, tmp_path):
     src = write_article(tmp_path / "in" / "tap.txt", "Tap push", "Alipay pays merchants to install tap devices.")
     result = ingest(data, db, src)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == f"added 1 articles (0 already in the corpus)\n  saved {data / 'articles' / 'tap.txt'}\n"
+    assert result.stdout == f"added 1 article (0 already in the corpus)\n  saved {data / 'articles' / 'tap.txt'}\n"
     assert (data / "articles" / "tap.txt").read_bytes() == src.read_bytes()
     assert articles(db) == [("data/articles/tap.txt", "Tap push", "Alipay pays merchants to install tap devices.")]
     con = duckdb.connect(str(db), read_only=True)
@@ -79,7 +79,7 @@ def test_two_files_with_one_body_in_a_batch_keep_the_first(live, tmp_path):
     a = write_article(tmp_path / "in" / "a.txt", "A", "UnionPay opens up its QR codes.")
     b = write_article(tmp_path / "in" / "b.txt", "B", "UnionPay opens up its QR codes.")
     result = ingest(data, db, a, b)
-    assert result.stdout.splitlines()[0] == "added 1 articles (1 already in the corpus)"
+    assert result.stdout.splitlines()[0] == "added 1 article (1 already in the corpus)"
     assert [row[:2] for row in articles(db)] == [("data/articles/a.txt", "A")]
 
 

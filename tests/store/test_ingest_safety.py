@@ -67,7 +67,7 @@ def test_a_fallback_name_never_overwrites_an_article_on_disk(live, tmp_path):
     for path in (first, third, second):  # the third's name is the second's fallback name, already on disk
         result = ingest(data, db, path)
         assert result.exit_code == 0, result.output
-        assert result.stdout.startswith("added 1 articles")
+        assert result.stdout.startswith("added 1 article ")
     assert titles(db) == ["First", "Second", "Third"]
     saved = {p.read_text(encoding="utf-8") for p in (data / "articles").iterdir()}
     assert {first.read_text(), second.read_text(), third.read_text()} <= saved
