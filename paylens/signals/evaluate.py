@@ -354,7 +354,8 @@ class CorrectionsReport:
 
     A dropped hit (`not_signal`, `wrong_platform`) is a labelled negative: finding it again is a false positive.
     A stance correction confirms the hit (a labelled positive, with the analyst's stance): not finding it is a
-    miss, finding it compares stances.
+    miss, finding it compares stances. A hit moved to its right platform is both: a negative for the platform it
+    was given, a positive for the right one.
     """
 
     corrections: int
@@ -364,20 +365,27 @@ class CorrectionsReport:
     stance_fixes: int
     stance_found: int
     confusion: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict, compare=False)
+    moves: int = 0  # wrong platform, right one named: counted in drops too, for the platform it was given
+    moves_found: int = 0  # found for the right platform
 
     @property
     def score(self) -> SignalScore:
         """Counts over the corrected hits: tp = confirmed hits found, fp = dropped hits found, fn = confirmed missed."""
-        return SignalScore("corrections", self.stance_found, self.drops_found, self.stance_fixes - self.stance_found)
+        confirmed, found = self.stance_fixes + self.moves, self.stance_found + self.moves_found
+        return SignalScore("corrections", found, self.drops_found, confirmed - found)
 
 
-def load_corrections(path: str | Path, platform_ids: set[str]) -> list[tuple[tuple[str, int, str, str], str, str]]:
-    """(hit key, action, stance) per row of a corrections CSV (columns of data/corrections.csv); InputError if bad."""
-    from paylens.store.corrections import COLUMNS, check, hit_key, parse_hit_key
+Fix = tuple[tuple[str, int, str, str], str, str, str]  # (hit key, action, stance, right platform)
+
+
+def load_corrections(path: str | Path, platform_ids: set[str]) -> list[Fix]:
+    """(hit key, action, stance, right platform) per row of a corrections CSV (either version of
+    data/corrections.csv's columns); InputError if bad."""
+    from paylens.store.corrections import COLUMNS, LEGACY_COLUMNS, check, hit_key, parse_hit_key
 
     text = Path(path).read_text(encoding="utf-8-sig")
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    if tuple(reader.fieldnames or ()) != COLUMNS:
+    if tuple(reader.fieldnames or ()) not in (COLUMNS, LEGACY_COLUMNS):
         raise InputError(f"{path}:1: bad header; expected {','.join(COLUMNS)}")
     out, problems = [], []
     for raw in reader:
@@ -385,7 +393,9 @@ def load_corrections(path: str | Path, platform_ids: set[str]) -> list[tuple[tup
         try:
             key = parse_hit_key(hit_key(raw["article_id"] or "", 0, raw["platform_id"] or "", raw["signal"] or ""),
                                 platform_ids, where)
-            errors = check(raw["action"] or "", raw["stance"] or "", raw["reason"] or "", raw["who"] or "")
+            right = raw.get("right_platform") or ""
+            errors = check(raw["action"] or "", raw["stance"] or "", raw["reason"] or "", raw["who"] or "", right,
+                           raw["platform_id"] or "", platform_ids)
             idx = (raw["sentence_idx"] or "").strip()
             if not (idx.isascii() and idx.isdigit()):
                 errors.append(f"sentence_idx {idx!r} is not a whole number")
@@ -395,20 +405,19 @@ def load_corrections(path: str | Path, platform_ids: set[str]) -> list[tuple[tup
         if errors:
             problems.extend(f"{where}: {e}" for e in errors)
             continue
-        out.append(((key[0], int(idx), key[2], key[3]), raw["action"], raw["stance"]))
+        out.append(((key[0], int(idx), key[2], key[3]), raw["action"], raw["stance"], right))
     if problems:
         raise InputError(problems)
     return out
 
 
-def evaluate_corrections(corrections: Iterable[tuple[tuple[str, int, str, str], str, str]],
-                         bodies: dict[str, str], extractor: Extractor) -> CorrectionsReport:
+def evaluate_corrections(corrections: Iterable[Fix], bodies: dict[str, str], extractor: Extractor) -> CorrectionsReport:
     """Score the extractor on corrected hits; `bodies` maps article_id (sha256[:16] of the body) to the body."""
-    latest = {key: (action, stance) for key, action, stance in corrections}  # the latest row for a hit wins
+    latest = {key: (action, stance, right) for key, action, stance, right in corrections}  # the latest row wins
     found: dict[str, dict[tuple[int, str, str], Hit]] = {}
-    missing = drops = drops_found = fixes = fixes_found = 0
+    missing = drops = drops_found = fixes = fixes_found = moves = moves_found = 0
     confusion: dict[str, dict[tuple[str, str], int]] = {}
-    for (article_id, idx, platform, signal), (action, stance) in latest.items():
+    for (article_id, idx, platform, signal), (action, stance, right) in latest.items():
         if article_id not in bodies:
             missing += 1
             continue
@@ -420,13 +429,17 @@ def evaluate_corrections(corrections: Iterable[tuple[tuple[str, int, str, str], 
         if action != "stance":
             drops += 1
             drops_found += hit is not None
+            if right:
+                moves += 1
+                moves_found += (idx, right, signal) in found[article_id]
             continue
         fixes += 1
         if hit is not None:
             fixes_found += 1
             cells = confusion.setdefault(signal, {})
             cells[(stance, hit.stance)] = cells.get((stance, hit.stance), 0) + 1
-    return CorrectionsReport(len(latest), missing, drops, drops_found, fixes, fixes_found, confusion)
+    return CorrectionsReport(len(latest), missing, drops, drops_found, fixes, fixes_found, confusion, moves,
+                             moves_found)
 
 
 def corrections_report(path: str | Path, data_dir: Path, extractor: Extractor) -> CorrectionsReport:
@@ -449,6 +462,7 @@ def format_corrections(report: CorrectionsReport) -> str:
         f"is not in the corpus, not scored)",
         f"dropped by an analyst (not_signal, wrong_platform): {report.drops}; still found: {report.drops_found} "
         f"(false positives)",
+        f"moved to the right platform: {report.moves}; found for it: {report.moves_found}",
         f"stance corrected (hit confirmed): {report.stance_fixes}; found: {report.stance_found}; "
         f"stance now as the analyst said: {agree}/{report.stance_found}",
         f"precision {s.precision:.3f}  recall {s.recall:.3f}  f1 {s.f1:.3f}  (tp {s.tp}, fp {s.fp}, fn {s.fn})",

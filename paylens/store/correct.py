@@ -31,14 +31,15 @@ class CorrectResult:
 
 
 def correct_hit(cfg: Settings, key: str, action: str, stance: str, reason: str, who: str,
-                now: datetime | None = None) -> CorrectResult:
+                now: datetime | None = None, right_platform: str = "") -> CorrectResult:
     """Validate, append to data/corrections.csv and rebuild; InputError (nothing written) on bad input.
 
-    The hit must be in the store, or already corrected (to change an earlier correction: the latest wins).
+    The hit must be in the store, or already corrected (to change an earlier correction: the latest wins). A
+    wrong platform with a right_platform moves the hit there; without one it is dropped.
     """
     platforms = {p["platform_id"] for p in read_platforms(cfg.data_dir)}
     article_id, idx, platform_id, signal = parse_hit_key(key, platforms)
-    problems = check(action, stance, reason, who)
+    problems = check(action, stance, reason, who, right_platform, platform_id, platforms)
     if problems:
         raise InputError([f"correct:1: {p}" for p in problems])
     with lock_for(cfg.db_path):
@@ -50,9 +51,12 @@ def correct_hit(cfg: Settings, key: str, action: str, stance: str, reason: str, 
                              f"changed; `paylens export signal_evidence` lists hits with these columns)")
         when = (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None, microsecond=0)
         fix = Correction(article_id, idx, platform_id, signal, action, stance if action == "stance" else "",
-                         reason.strip(), who.strip(), when)
+                         reason.strip(), who.strip(), when, right_platform)
         path = cfg.data_dir / FILE
         old = path.read_bytes() if path.is_file() else header_line().encode("utf-8")
+        if not old.lstrip(b"\xef\xbb\xbf").startswith(header_line().encode("utf-8")):
+            # a file of the first version (no right_platform): rewritten whole in this one, every row kept
+            old = (header_line() + "".join(correction_line(c) for c in existing)).encode("utf-8")
         if old and not old.endswith(b"\n"):
             old += b"\n"
         result = _commit(cfg, {path: old + correction_line(fix).encode("utf-8")})

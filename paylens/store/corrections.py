@@ -1,8 +1,11 @@
 """Analysts' corrections of signal hits, kept in data/corrections.csv and applied at every build.
 
 One row per correction: the hit's natural key (article_id, sentence_idx, platform_id, signal), what was wrong
-(`wrong_platform` or `not_signal` drop the hit; `stance` replaces its stance), why, who and when. The file is
-versioned with the rest of data/, so a rebuild reproduces every correction; the latest row for a key wins. A
+(`not_signal` drops the hit; `wrong_platform` drops it, or moves it to `right_platform` when the analyst names the
+platform the sentence is about; `stance` replaces its stance), why, who and when. The file is versioned with the
+rest of data/, so a rebuild reproduces every correction; the latest row for a key wins. Files written before
+`right_platform` existed (its first nine columns) are read as they are and rewritten whole at the next
+correction. A
 correction whose hit the extractor no longer finds stays in the store's `hit_corrections` table with
 `applied = false` (and zero hits), so nothing an analyst said is silently lost.
 """
@@ -21,8 +24,9 @@ from paylens.signals.taxonomy import SIGNAL_IDS, STANCES
 from paylens.store.metrics_csv import FORMULA_PREFIXES
 
 FILE = "corrections.csv"
-COLUMNS = ("article_id", "sentence_idx", "platform_id", "signal", "action", "stance", "reason", "who",
-           "corrected_at")
+LEGACY_COLUMNS = ("article_id", "sentence_idx", "platform_id", "signal", "action", "stance", "reason", "who",
+                  "corrected_at")
+COLUMNS = (*LEGACY_COLUMNS, "right_platform")  # last, so a file of the first version is a prefix of each row
 ACTIONS = ("wrong_platform", "stance", "not_signal")
 DROPS = frozenset(("wrong_platform", "not_signal"))
 MAX_TEXT = 500  # characters of a reason or a name
@@ -43,6 +47,7 @@ class Correction:
     reason: str
     who: str
     corrected_at: datetime
+    right_platform: str = ""  # wrong_platform only: the platform the hit moves to ('' drops it)
 
     @property
     def key(self) -> tuple[str, int, str, str]:
@@ -94,7 +99,8 @@ def _text_problems(name: str, value: str) -> list[str]:
     return problems
 
 
-def check(action: str, stance: str, reason: str, who: str) -> list[str]:
+def check(action: str, stance: str, reason: str, who: str, right_platform: str = "", platform_id: str = "",
+          platform_ids: set[str] | None = None) -> list[str]:
     """What is wrong with a correction's fields (empty when nothing)."""
     problems = []
     if action not in ACTIONS:
@@ -103,6 +109,13 @@ def check(action: str, stance: str, reason: str, who: str) -> list[str]:
         problems.append(f"stance {stance!r} is not one of {', '.join(STANCES)}")
     elif action != "stance" and stance:
         problems.append(f"stance is only given with action 'stance', not {action!r}")
+    if right_platform:
+        if action != "wrong_platform":
+            problems.append(f"right_platform is only given with action 'wrong_platform', not {action!r}")
+        elif platform_ids is not None and right_platform not in platform_ids:
+            problems.append(f"unknown right_platform {right_platform!r}")
+        elif right_platform == platform_id:
+            problems.append(f"right_platform {right_platform!r} is the hit's own platform")
     return problems + _text_problems("reason", reason) + _text_problems("who", who)
 
 
@@ -117,17 +130,19 @@ def read_corrections(data_dir: Path, platform_ids: set[str]) -> list[Correction]
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}:1: invalid UTF-8") from exc
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    if tuple(reader.fieldnames or ()) != COLUMNS:
+    columns = tuple(reader.fieldnames or ())
+    if columns not in (COLUMNS, LEGACY_COLUMNS):
         raise InputError(f"{name}:1: bad header; expected {','.join(COLUMNS)}")
     out, problems, line = [], [], 1
     for rec in reader:
         where = f"{name}:{line + 1}"
         line = reader.line_num
         if None in rec or any(v is None for v in rec.values()):
-            problems.append(f"{where}: expected {len(COLUMNS)} fields")
+            problems.append(f"{where}: expected {len(columns)} fields")
             continue
+        right = rec.get("right_platform", "")
         errs = _key_problems(rec["article_id"], rec["sentence_idx"], rec["platform_id"], rec["signal"], platform_ids)
-        errs += check(rec["action"], rec["stance"], rec["reason"], rec["who"])
+        errs += check(rec["action"], rec["stance"], rec["reason"], rec["who"], right, rec["platform_id"], platform_ids)
         try:
             when = datetime.fromisoformat(rec["corrected_at"].replace("Z", "+00:00"))
         except ValueError:
@@ -138,7 +153,7 @@ def read_corrections(data_dir: Path, platform_ids: set[str]) -> list[Correction]
         if when.tzinfo is not None:
             when = when.astimezone(UTC).replace(tzinfo=None)
         out.append(Correction(rec["article_id"], int(rec["sentence_idx"]), rec["platform_id"], rec["signal"],
-                              rec["action"], rec["stance"], rec["reason"], rec["who"], when))
+                              rec["action"], rec["stance"], rec["reason"], rec["who"], when, right))
     if problems:
         raise InputError(problems)
     return out
@@ -147,11 +162,13 @@ def read_corrections(data_dir: Path, platform_ids: set[str]) -> list[Correction]
 def apply_corrections(hits: list[dict], corrections: list[Correction]) -> tuple[list[dict], list[dict]]:
     """Hits with the corrections applied, and one store row per correction (the latest per key is applied).
 
-    A dropped hit, or one given another stance, is every row of its key (a threat sentence may hold one row per rival).
+    A dropped, moved or re-stanced hit is every row of its key (a threat sentence may hold one row per rival). A
+    hit moved to its right platform keeps its sentence, stance and score; a rival that is that platform becomes
+    unnamed; a hit the right platform already has there is not doubled.
     """
     latest = {c.key: c for c in corrections}
     touched: dict[tuple[str, int, str, str], int] = {}
-    out = []
+    out, moved = [], []
     for hit in hits:
         key = (hit["article_id"], hit["sentence_idx"], hit["platform_id"], hit["signal"])
         fix = latest.get(key)
@@ -159,8 +176,16 @@ def apply_corrections(hits: list[dict], corrections: list[Correction]) -> tuple[
             out.append(hit)
             continue
         touched[key] = touched.get(key, 0) + 1
-        if fix.action not in DROPS:
+        if fix.right_platform:
+            right = fix.right_platform
+            moved.append({**hit, "platform_id": right, "rival": "" if hit.get("rival") == right else hit.get("rival")})
+        elif fix.action not in DROPS:
             out.append({**hit, "stance": fix.stance})
+    have = {_row_key(h) for h in out}
+    for hit in moved:
+        if _row_key(hit) not in have:
+            have.add(_row_key(hit))
+            out.append(hit)
     rows = []
     for c in corrections:
         current = latest[c.key] is c
@@ -169,12 +194,16 @@ def apply_corrections(hits: list[dict], corrections: list[Correction]) -> tuple[
     return out, rows
 
 
+def _row_key(hit: dict) -> tuple:
+    return (hit["article_id"], hit["sentence_idx"], hit["platform_id"], hit["signal"], hit.get("rival", ""))
+
+
 def correction_line(c: Correction) -> str:
     """One CSV line of data/corrections.csv."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow([c.article_id, c.sentence_idx, c.platform_id, c.signal, c.action, c.stance, c.reason, c.who,
-                     c.corrected_at.isoformat(timespec="seconds")])
+                     c.corrected_at.isoformat(timespec="seconds"), c.right_platform])
     return buf.getvalue()
 
 

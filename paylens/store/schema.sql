@@ -91,11 +91,12 @@ create table hit_corrections (
     sentence_idx integer not null,
     platform_id varchar not null,
     signal varchar not null,
-    action varchar not null,        -- wrong_platform | not_signal (hit dropped) | stance (stance replaced)
+    action varchar not null,        -- wrong_platform (hit dropped, or moved to right_platform) | not_signal (dropped) | stance (stance replaced)
     stance varchar not null,        -- the right stance for action 'stance', else ''
     reason varchar not null,
     who varchar not null,
     corrected_at timestamp not null,
+    right_platform varchar not null default '',  -- wrong_platform: where the hit moved ('' = dropped)
     applied boolean not null,
     hits integer not null           -- signal_hits rows it dropped or changed
 );

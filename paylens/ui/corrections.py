@@ -9,8 +9,10 @@ from paylens.article_view import escape_markdown
 from paylens.config import settings
 from paylens.errors import PaylensError
 from paylens.store.corrections import hit_key
+from paylens.ui.filters import platform_names
 from paylens.ui.store import run
 from paylens.ui.widgets import show_error
+from paylens.wording import counted
 
 ACTIONS = {"wrong_platform": "Wrong platform", "stance": "Wrong stance", "not_signal": "Not this signal"}
 STANCES = ("positive", "neutral", "negative")
@@ -35,6 +37,10 @@ def correct_popover(row: pd.Series, key: str) -> None:
             return
         with st.form(f"{key}_form", border=False):
             action = st.radio("What is wrong", list(ACTIONS), format_func=ACTIONS.get, key=f"{key}_action")
+            names = platform_names()
+            others = ["", *(p for p in names if p != row["platform_id"])]
+            right = st.selectbox("Right platform (for a wrong platform)", others, key=f"{key}_right",
+                                 format_func=lambda p: names[p] if p else "none of these: drop the hit")
             stance = st.selectbox("Right stance (for a wrong stance)", STANCES, key=f"{key}_stance")
             reason = st.text_input("Why (a short reason)", max_chars=300, key=f"{key}_reason")
             who = st.text_input("Your name", max_chars=80, key=f"{key}_who")
@@ -43,12 +49,14 @@ def correct_popover(row: pd.Series, key: str) -> None:
                     from paylens.store.correct import correct_hit
 
                     result = correct_hit(settings(), hit, action, stance if action == "stance" else "", reason,
-                                         who or "dashboard")
+                                         who or "dashboard",
+                                         right_platform=right if action == "wrong_platform" else "")
                 except PaylensError as exc:
                     show_error(exc)
                     return
-                st.success(escape_markdown(f"Saved in data/corrections.csv; the store was rebuilt. "
-                                           f"{result.corrected_hits} hits are now corrected by analysts."))
+                moved = f" The hit now belongs to {names[right]}." if result.correction.right_platform else ""
+                st.success(escape_markdown(f"Saved in data/corrections.csv; the store was rebuilt.{moved} "
+                                           f"{counted(result.corrected_hits, 'hit')} now corrected by analysts."))
 
 
 def corrections_caption(competitors: list[str]) -> None:
@@ -60,6 +68,6 @@ def corrections_caption(competitors: list[str]) -> None:
     applied = fixes[fixes["applied"]] if not fixes.empty else fixes
     if applied.empty:
         return
-    with st.expander(f"{int(applied['hits'].sum())} hits corrected by analysts"):
+    with st.expander(f"{counted(int(applied['hits'].sum()), 'hit')} corrected by analysts"):
         st.dataframe(fixes.drop(columns=["article_id", "sentence_idx"]), hide_index=True, width="stretch",
                      column_config={"url": st.column_config.LinkColumn("Article", display_text="open")})

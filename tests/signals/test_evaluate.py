@@ -155,6 +155,21 @@ def test_corrections_score_the_corrected_hits(tmp_path, extractor: Extractor) ->
     assert "still found: 1" in format_corrections(report)
 
 
+def test_a_moved_hit_is_a_negative_for_its_platform_and_a_positive_for_the_right_one(tmp_path, extractor) -> None:
+    body = "Alipay launched an AI assistant.\nRegulators fined WeChat Pay for breaking payment rules."
+    aid = "0123456789abcdef"
+    path = tmp_path / "corrections.csv"
+    path.write_text(
+        "article_id,sentence_idx,platform_id,signal,action,stance,reason,who,corrected_at,right_platform\n"
+        f"{aid},1,wechat_pay,regulatory_pressure,wrong_platform,,it was Alipay,ann,2026-12-01T00:00:00,alipay\n"
+        f"{aid},0,alipay,ai_assistant,wrong_platform,,WeChat's,ann,2026-12-01T00:00:00,wechat_pay\n",
+        encoding="utf-8")
+    report = evaluate_corrections(load_corrections(path, {"alipay", "wechat_pay"}), {aid: body}, extractor)
+    assert (report.drops, report.drops_found, report.moves, report.moves_found) == (2, 2, 2, 0)
+    assert (report.score.tp, report.score.fp, report.score.fn) == (0, 2, 2)
+    assert "moved to the right platform: 2; found for it: 0" in format_corrections(report)
+
+
 def test_load_corrections_lists_bad_rows(tmp_path) -> None:
     path = tmp_path / "fixes.csv"
     path.write_text(

@@ -10,12 +10,14 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
+from paylens import queries
 from paylens.cli.main import cli
 from paylens.config import settings
 from paylens.errors import InputError
 from paylens.store.build import build
 from paylens.store.corrections import (
     COLUMNS,
+    LEGACY_COLUMNS,
     Correction,
     apply_corrections,
     hit_key,
@@ -26,15 +28,16 @@ from tests.conftest import snapshot_tree
 
 PLATFORMS = {"alipay", "wechat_pay"}
 A = "0123456789abcdef"
-HEADER = ",".join(COLUMNS) + "\n"
+HEADER = ",".join(LEGACY_COLUMNS) + "\n"  # the first version of the file: most rows below are written in it
 
 
-def write(folder, *rows: str) -> None:
-    (folder / "corrections.csv").write_text(HEADER + "".join(r + "\n" for r in rows), encoding="utf-8")
+def write(folder, *rows: str, header: str = HEADER) -> None:
+    (folder / "corrections.csv").write_text(header + "".join(r + "\n" for r in rows), encoding="utf-8")
 
 
-def fix(action="not_signal", stance="", idx=3, platform="alipay", signal="competitive_threat", when="2026-12-01"):
-    return Correction(A, idx, platform, signal, action, stance, "why", "ana", datetime.fromisoformat(when))
+def fix(action="not_signal", stance="", idx=3, platform="alipay", signal="competitive_threat", when="2026-12-01",
+        right=""):
+    return Correction(A, idx, platform, signal, action, stance, "why", "ana", datetime.fromisoformat(when), right)
 
 
 def hit(idx=3, platform="alipay", signal="competitive_threat", rival="", stance="neutral"):
@@ -96,6 +99,44 @@ def test_apply_drops_restances_and_the_latest_correction_wins():
                                                                           (5, "ai_assistant", "neutral")]
     assert [(r["action"], r["applied"], r["hits"]) for r in rows] == [
         ("stance", False, 0), ("not_signal", True, 2), ("stance", True, 1), ("wrong_platform", False, 0)]
+
+
+def test_rows_of_the_current_version_carry_the_right_platform(tmp_path):
+    write(tmp_path, f"{A},3,alipay,traffic_focus,wrong_platform,,Tencent's red packets,ana,2026-12-01T10:00:00,"
+                    "wechat_pay", f"{A},4,alipay,traffic_focus,not_signal,,no,ana,2026-12-01T10:00:00,",
+          header=",".join(COLUMNS) + "\n")
+    moved, dropped = read_corrections(tmp_path, PLATFORMS)
+    assert (moved.action, moved.right_platform) == ("wrong_platform", "wechat_pay")
+    assert (dropped.action, dropped.right_platform) == ("not_signal", "")
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    (f"{A},3,alipay,ai_assistant,wrong_platform,,why,ana,2026-12-01T10:00:00,nobody", "unknown right_platform"),
+    (f"{A},3,alipay,ai_assistant,wrong_platform,,why,ana,2026-12-01T10:00:00,alipay", "the hit's own platform"),
+    (f"{A},3,alipay,ai_assistant,not_signal,,why,ana,2026-12-01T10:00:00,wechat_pay", "only given with action"),
+    (f"{A},3,alipay,ai_assistant,wrong_platform,,why,ana,2026-12-01T10:00:00", "expected 10 fields"),
+])
+def test_bad_right_platforms_name_file_and_line(tmp_path, row, message):
+    write(tmp_path, row, header=",".join(COLUMNS) + "\n")
+    with pytest.raises(InputError) as err:
+        read_corrections(tmp_path, PLATFORMS)
+    assert any(p.startswith("data/corrections.csv:2: ") and message in p for p in err.value.problems), \
+        err.value.problems
+
+
+def test_apply_moves_a_hit_to_its_right_platform_without_doubling_it():
+    hits = [hit(idx=3, rival="wechat_pay"), hit(idx=3, rival="jd_pay"), hit(idx=4, signal="traffic_focus"),
+            hit(idx=4, platform="wechat_pay", signal="traffic_focus")]
+    fixes = [fix("wrong_platform", idx=3, right="wechat_pay"),
+             fix("wrong_platform", idx=4, signal="traffic_focus", right="wechat_pay")]
+    out, rows = apply_corrections(hits, fixes)
+    got = sorted((h["sentence_idx"], h["platform_id"], h["signal"], h["rival"], h["stance"]) for h in out)
+    # the rival that is the right platform becomes unnamed; WeChat Pay's own hit at 4 is not doubled
+    assert got == [(3, "wechat_pay", "competitive_threat", "", "neutral"),
+                   (3, "wechat_pay", "competitive_threat", "jd_pay", "neutral"),
+                   (4, "wechat_pay", "traffic_focus", "", "neutral")]
+    assert [(r["right_platform"], r["applied"], r["hits"]) for r in rows] == [("wechat_pay", True, 2),
+                                                                           ("wechat_pay", True, 1)]
 
 
 def test_hit_keys_round_trip_and_bad_ones_are_input_errors():
@@ -187,6 +228,51 @@ def test_bad_corrections_exit_2_and_write_nothing(store, args, message):
         args = [*args, "--reason", "why"]
     before = snapshot_tree(data)
     result = CliRunner().invoke(cli, ["correct", key, *args, "--who", "ana", "--data", str(data), "--db", str(db)])
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert snapshot_tree(data) == before
+
+
+def test_correct_wrong_platform_moves_the_hit_and_upgrades_a_first_version_file(store):
+    data, db = store
+    article_id, idx, platform, signal, rows = _a_threat(db)
+    write(data, f"{article_id},{idx},{platform},{signal},stance,negative,earlier,ana,2026-12-01T10:00:00Z")
+    right = next(p for (p,) in _query(db, "select platform_id from platforms order by 1") if p != platform)
+    key = hit_key(article_id, idx, platform, signal)
+    result = CliRunner().invoke(cli, ["correct", key, "--wrong-platform", "--right-platform", right, "--reason",
+                                      "about the other one", "--who", "bo", "--data", str(data), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert f"moved to {right}" in result.output
+    lines = (data / "corrections.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == ",".join(COLUMNS)  # rewritten whole in the current version, the earlier row kept
+    assert lines[1] == f"{article_id},{idx},{platform},{signal},stance,negative,earlier,ana,2026-12-01T10:00:00,"
+    assert lines[2].endswith(f",wrong_platform,,about the other one,bo,{lines[2].split(',')[8]},{right}")
+    moved = "select count(*) from signal_hits where article_id = ? and sentence_idx = ? and platform_id = ? " \
+            "and signal = ?"
+    assert _query(db, moved, article_id, idx, platform, signal) == [(0,)]
+    assert _query(db, moved, article_id, idx, right, signal)[0][0] >= 1
+    assert _query(db, "select right_platform, applied, hits from hit_corrections where applied") == [
+        (right, True, rows)]
+    # the pages list it for either platform: the one it left and the one it moved to
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        for chosen in (platform, right):
+            listed = queries.run(con, "hit_corrections", {"competitors": [chosen]})
+            assert list(listed[listed["action"] == "wrong_platform"]["right_platform"]) == [right], chosen
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--stance", "negative", "--right-platform", "wechat_pay"], "goes with --wrong-platform"),
+    (["--wrong-platform", "--right-platform", "nobody"], "unknown right_platform 'nobody'"),
+])
+def test_bad_right_platforms_exit_2_and_write_nothing(store, args, message):
+    data, db = store
+    key = hit_key(*_a_threat(db)[:4])
+    before = snapshot_tree(data)
+    result = CliRunner().invoke(cli, ["correct", key, *args, "--reason", "why", "--who", "ana", "--data", str(data),
+                                      "--db", str(db)])
     assert result.exit_code == 2, result.output
     assert message in result.stderr
     assert snapshot_tree(data) == before
