@@ -11,6 +11,7 @@ from paylens.cli.app import cli, data_option, db_option, handled  # registers on
 from paylens.config import settings
 from paylens.errors import InputError
 from paylens.signals.taxonomy import STANCES
+from paylens.wording import counted
 
 
 def _default_who() -> str:
@@ -54,4 +55,4 @@ def correct(hit_key: str, wrong_platform: bool, right_platform: str, stance: str
     what = f"stance set to {fix.stance}" if fix.action == "stance" else \
         f"moved to {fix.right_platform}" if fix.right_platform else f"dropped ({fix.action.replace('_', ' ')})"
     click.echo(f"corrected {hit_key}: {what}; saved in data/corrections.csv; "
-               f"{result.corrected_hits} hits corrected by analysts (build {result.build.build_id[:12]})")
+               f"{counted(result.corrected_hits, 'hit')} corrected by analysts (build {result.build.build_id[:12]})")

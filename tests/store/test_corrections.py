@@ -178,7 +178,7 @@ def test_correct_drops_a_hit_saves_the_file_and_counts_it(store):
     result = CliRunner().invoke(cli, ["correct", key, "--not-signal", "--reason", "a list of names, not a threat",
                                       "--who", "ana", "--data", str(data), "--db", str(db)])
     assert result.exit_code == 0, result.output
-    assert f"{rows} hits corrected by analysts" in result.output
+    assert f"{rows} hit{'s' if rows != 1 else ''} corrected by analysts" in result.output
     text = (data / "corrections.csv").read_text(encoding="utf-8")
     assert text.startswith(",".join(COLUMNS) + "\n")
     [row] = list(csv.DictReader(io.StringIO(text)))
