@@ -11,7 +11,7 @@ from paylens.charts.layout import empty_figure, finish
 from paylens.charts.palette import colour
 from paylens.charts.signals import signal_label
 from paylens.charts.text import esc
-from paylens.charts.time_axis import date_axis
+from paylens.charts.time_axis import DAY_MS, date_axis, widen_lone_bars
 from paylens.units import axis_title
 
 SIGNAL_COLOURS = ("#8c6bb1", "#e6550d", "#31a354", "#3182bd", "#de2d26")
@@ -55,4 +55,6 @@ def impact_figure(df: pd.DataFrame, events: pd.DataFrame | None = None, title: s
                      tickvals=[0, 0.25, 0.5, 0.75, 1], secondary_y=True, showgrid=False)
     fig.update_layout(height=480, barmode="group", bargap=0.2, clickmode="event+select")
     fig.update_xaxes(**date_axis(middle))
+    one = metric.iloc[0]
+    widen_lone_bars(fig, (one["period_end"] - one["period_start"]).total_seconds() * 1000 + DAY_MS)
     return finish(fig, title)

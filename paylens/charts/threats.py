@@ -9,7 +9,7 @@ from paylens.charts.layout import empty_figure, finish
 from paylens.charts.palette import colour
 from paylens.charts.signals import count_ticks
 from paylens.charts.text import esc
-from paylens.charts.time_axis import month_axis
+from paylens.charts.time_axis import DAY_MS, PERIOD_DAYS, month_axis, widen_lone_bars
 
 UNNAMED = "unnamed"  # the rival column of sentences that name no rival ("the competition is heating up")
 UNNAMED_COLOUR = "#bdbdbd"
@@ -132,4 +132,5 @@ def threat_trend_figure(df: pd.DataFrame, title: str = "") -> go.Figure:
                              **count_ticks(data.groupby("month")["articles"].sum())})
     if label == "month":
         fig.update_xaxes(**month_axis(data["month"]))
+    widen_lone_bars(fig, PERIOD_DAYS[label] * DAY_MS, stacked=True)
     return finish(fig, title.replace("{period}", label))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 
 
 def date_axis(ends: pd.Series) -> dict:
@@ -24,3 +25,25 @@ def month_axis(months: pd.Series) -> dict:
         return {}
     return {"type": "date", "range": [first - pd.DateOffset(months=1), last + pd.DateOffset(months=2)],
             "dtick": "M1", "tickformat": "%b %Y"}
+
+
+PERIOD_DAYS = {"month": 30.4, "quarter": 91.3, "year": 365.2}  # a bucket's length, for bar widths
+DAY_MS = 86_400_000  # Plotly measures widths on a date axis in milliseconds
+
+
+def widen_lone_bars(fig: go.Figure, period_ms: float, stacked: bool = False) -> None:
+    """Give the bars of a single period their width: Plotly sizes date bars from the gap between x values, and
+    with one x it draws a sliver a millisecond wide. Grouped bars are laid side by side by hand, 80% of the period.
+    """
+    bars = [t for t in fig.data if t.type == "bar"]
+    xs = {pd.Timestamp(x) for t in bars for x in (t.x if t.x is not None else ())}
+    if len(xs) != 1:
+        return
+    span = 0.8 * period_ms
+    if stacked:
+        for t in bars:
+            t.update(width=span)
+        return
+    width = span / len(bars)
+    for i, t in enumerate(bars):
+        t.update(width=width, offset=-span / 2 + i * width)

@@ -462,11 +462,20 @@ def test_signals_one_day_reads_right(app):
     ticks = app.page.locator(".st-key-trend .xtick text").all_text_contents()
     assert ticks and all(":" not in t for t in ticks), ticks
     assert any(t.endswith(day[:4]) for t in ticks), ticks
+    _bars_are_drawn(app, "trend")
     app.screenshot("workflow-signals-one-day")
 
 
 def _ticks(app, key: str) -> list[str]:
     return app.page.locator(f".st-key-{key} .xtick text").all_text_contents()
+
+
+def _bars_are_drawn(app, key: str, min_px: float = 20) -> None:
+    """Every bar of a chart is wide enough to see (a lone date bar can be drawn a millisecond wide)."""
+    bars = app.page.locator(f".st-key-{key} .barlayer .point path")
+    assert bars.count(), f"no bars in {key}"
+    widths = [bars.nth(i).bounding_box()["width"] for i in range(bars.count())]
+    assert min(widths) >= min_px, widths
 
 
 def test_one_day_story_and_threat_trend_tick_dates_not_fractions_of_a_second(app):
@@ -480,10 +489,12 @@ def test_one_day_story_and_threat_trend_tick_dates_not_fractions_of_a_second(app
     app.page.locator(".st-key-threats_trend .xtick text").first.wait_for(timeout=30_000)
     ticks = _ticks(app, "threats_trend")
     assert ticks and all(":" not in t for t in ticks) and any(t.endswith(day[:4]) for t in ticks), ticks
+    _bars_are_drawn(app, "threats_trend")
     app.open(f"/impact?competitors=alipay&from={day}&to={day}&subject=alipay", charts=1)
     assert app.errors() == []
     ticks = _ticks(app, "impact")
     assert ticks and all(":" not in t for t in ticks), ticks
+    _bars_are_drawn(app, "impact", min_px=5)  # the bar of a month on an axis of a year and more
     app.screenshot("workflow-one-day-impact")
 
 
