@@ -33,12 +33,20 @@ chosen as (
       and ($platform = '' or h.platform_id = $platform)
       and ($stance = '' or h.stance = $stance)
       and (len($competitors) = 0 or list_contains($competitors, h.platform_id))
+),
+moved as (  -- hits an analyst moved here from the wrong platform (data/corrections.csv): the card says so
+    select article_id, sentence_idx, right_platform as platform_id, signal,
+           string_agg(distinct who, ', ' order by who) as moved_by, min(reason) as moved_why
+    from hit_corrections
+    where applied and right_platform <> ''
+    group by all
 )
 select c.date, c.platform_id, p.short_name as platform, c.signal, c.stance, nullif(c.rival, '') as rival,
        c.score, c.evidence,
-       a.title, a.publisher, a.url, c.article_id, c.sentence_idx, a.lang
+       a.title, a.publisher, a.url, c.article_id, c.sentence_idx, a.lang, m.moved_by, m.moved_why
 from chosen c
 join platforms p using (platform_id)
 join articles a using (article_id)
+left join moved m using (article_id, sentence_idx, platform_id, signal)
 order by c.date desc nulls last, c.article_id, c.sentence_idx, c.platform_id, c.signal, c.rival  -- total: same rows every run
 limit $limit

@@ -81,7 +81,7 @@ EXPECTED_COLUMNS = {
     "search_sentences": ["score", "date", "platform_id", "platform", "signal", "stance", "n_hits", "sentence",
         "sentence_idx", "is_title", "title", "publisher", "url", "article_id", "file", "lang", "min_score"],
     "signal_evidence": ["date", "platform_id", "platform", "signal", "stance", "rival", "score", "evidence", "title",
-        "publisher", "url", "article_id", "sentence_idx", "lang"],
+        "publisher", "url", "article_id", "sentence_idx", "lang", "moved_by", "moved_why"],
     "signal_heatmap": ["platform_id", "platform", "platform_zh", "signal", "articles", "platform_articles", "share",
         "hits", "positive", "negative", "neutral", "net_stance"],
     "signal_trend": ["month", "platform_id", "platform", "signal", "articles", "hits", "positive", "negative",
@@ -206,8 +206,12 @@ def test_article_publishers_are_the_list_s_publishers_once(con):
 # The evidence list as a plain scan of every hit: what signal_evidence must return, however it finds the rows.
 EVIDENCE_SCAN = """
 select a.date, h.platform_id, p.short_name as platform, h.signal, h.stance, nullif(h.rival, '') as rival,
-       h.score, h.evidence, a.title, a.publisher, a.url, h.article_id, h.sentence_idx, a.lang
+       h.score, h.evidence, a.title, a.publisher, a.url, h.article_id, h.sentence_idx, a.lang, m.moved_by, m.moved_why
 from signal_hits h join articles a using (article_id) join platforms p using (platform_id)
+left join (select article_id, sentence_idx, right_platform as platform_id, signal,
+                  string_agg(distinct who, ', ' order by who) as moved_by, min(reason) as moved_why
+           from hit_corrections where applied and right_platform <> '' group by all) m
+       using (article_id, sentence_idx, platform_id, signal)
 where ($signal = '' or h.signal = $signal) and ($platform = '' or h.platform_id = $platform)
   and ($stance = '' or h.stance = $stance)
   and (len($competitors) = 0 or list_contains($competitors, h.platform_id))

@@ -40,7 +40,7 @@ def card_meta(row: pd.Series) -> str:
 
 
 def why(row: pd.Series) -> str:
-    """Why the hit went to its platform (the name found in the sentence, or the article's subject)."""
+    """Why the hit went to its platform: an analyst's move, the name found in the sentence, or the subject."""
     from paylens.config import settings
     from paylens.signals.attribution import attribution
     from paylens.ui.store import lexicon
@@ -48,6 +48,9 @@ def why(row: pd.Series) -> str:
     pid = row.get("platform_id")
     if not isinstance(pid, str) or not pid:
         return ""
+    moved_by = row.get("moved_by")
+    if isinstance(moved_by, str) and moved_by:
+        return f'moved here from another platform by {moved_by} ("{row.get("moved_why") or ""}")'
     return attribution(str(row["evidence"]), pid, lexicon(str(settings().data_dir / "lexicon")))
 
 

@@ -82,7 +82,10 @@ def test_mark_a_hit_as_wrong_platform_and_move_it_to_the_right_one(page, page_er
 
     app.open(f"/signals?competitors=alipay,wechat_pay&signal={signal}&focus=wechat_pay", charts=2)
     cards = app.page.locator("[class*='st-key-evidence_card_']").all_inner_texts()
-    assert any(sentence in " ".join(card.split()) for card in cards), "the moved sentence is WeChat Pay's evidence"
+    card = next((c for c in cards if sentence in " ".join(c.split())), None)
+    assert card, "the moved sentence is WeChat Pay's evidence"
+    assert "Why WeChat Pay: moved here from another platform by e2e analyst (\"the red-packet push is Tencent's\")" \
+        in card, card
     assert writable_server.sql("select right_platform, applied from hit_corrections where action = 'wrong_platform'") \
         == [("wechat_pay", True)]
     assert app.errors() == []

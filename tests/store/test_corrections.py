@@ -259,6 +259,13 @@ def test_correct_wrong_platform_moves_the_hit_and_upgrades_a_first_version_file(
         for chosen in (platform, right):
             listed = queries.run(con, "hit_corrections", {"competitors": [chosen]})
             assert list(listed[listed["action"] == "wrong_platform"]["right_platform"]) == [right], chosen
+        # and its evidence card says who moved it and why
+        cards = queries.run(con, "signal_evidence", {"signal": signal, "platform": right, "stance": "",
+                                                     "competitors": "", "from": "1900-01-01", "to": "2100-12-31",
+                                                     "limit": 5000})
+        mine = cards[(cards["article_id"] == article_id) & (cards["sentence_idx"] == idx)]
+        assert set(mine["moved_by"]) == {"bo"} and set(mine["moved_why"]) == {"about the other one"}
+        assert cards.drop(mine.index)["moved_by"].isna().all()
     finally:
         con.close()
 
