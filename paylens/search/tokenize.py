@@ -13,7 +13,6 @@ import csv
 import logging
 import re
 import unicodedata
-from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -107,10 +106,6 @@ class Tokenizer:
         grams = [run[i:i + 2] for i in range(len(run) - 1)]
         words = [w for w in self._jieba.lcut(run, HMM=False) if len(w) >= 3] if len(run) >= 3 else []
         return grams + words
-
-    def counts(self, text: str) -> Counter:
-        """Term -> frequency in the text."""
-        return Counter(self.tokens(text))
 
     def query_terms(self, query: str) -> list[str]:
         """Distinct terms of a query, in order."""
