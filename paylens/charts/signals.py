@@ -9,7 +9,7 @@ from paylens.charts.events import add_event_markers, events_in_span
 from paylens.charts.layout import empty_figure, finish
 from paylens.charts.palette import STANCE_COLOURS, colour
 from paylens.charts.text import esc
-from paylens.charts.time_axis import DAY_MS, PERIOD_DAYS, month_axis, widen_lone_bars
+from paylens.charts.time_axis import fit_bucket_axis
 from paylens.signals.taxonomy import SIGNAL_LABELS  # noqa: F401 - re-exported: pages import it from here
 from paylens.wording import listed
 
@@ -153,9 +153,7 @@ def trend_figure(df: pd.DataFrame, events: pd.DataFrame | None = None, title: st
     add_event_markers(fig, events_in_span(events, df["month"].min(), end))
     fig.update_layout(barmode="group", height=400, bargap=0.15,
                       yaxis={"title": f"articles per {label}", "rangemode": "tozero", **count_ticks(data["articles"])})
-    if label == "month":
-        fig.update_xaxes(**month_axis(data["month"]))
-    widen_lone_bars(fig, PERIOD_DAYS[label] * DAY_MS)
+    fit_bucket_axis(fig, label, data["month"])
     return finish(fig, title.replace("{period}", label))
 
 

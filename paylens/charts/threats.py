@@ -9,7 +9,7 @@ from paylens.charts.layout import empty_figure, finish
 from paylens.charts.palette import colour
 from paylens.charts.signals import count_ticks
 from paylens.charts.text import esc
-from paylens.charts.time_axis import DAY_MS, PERIOD_DAYS, month_axis, widen_lone_bars
+from paylens.charts.time_axis import fit_bucket_axis
 
 UNNAMED = "unnamed"  # the rival column of sentences that name no rival ("the competition is heating up")
 UNNAMED_COLOUR = "#bdbdbd"
@@ -130,7 +130,5 @@ def threat_trend_figure(df: pd.DataFrame, title: str = "") -> go.Figure:
     fig.update_layout(barmode="stack", height=360, bargap=0.15,
                       yaxis={"title": f"articles per {label}", "rangemode": "tozero",
                              **count_ticks(data.groupby("month")["articles"].sum())})
-    if label == "month":
-        fig.update_xaxes(**month_axis(data["month"]))
-    widen_lone_bars(fig, PERIOD_DAYS[label] * DAY_MS, stacked=True)
+    fit_bucket_axis(fig, label, data["month"], stacked=True)
     return finish(fig, title.replace("{period}", label))

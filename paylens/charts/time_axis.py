@@ -47,3 +47,11 @@ def widen_lone_bars(fig: go.Figure, period_ms: float, stacked: bool = False) -> 
     width = span / len(bars)
     for i, t in enumerate(bars):
         t.update(width=width, offset=-span / 2 + i * width)
+
+
+def fit_bucket_axis(fig: go.Figure, label: str, buckets: pd.Series, stacked: bool = False) -> None:
+    """The date axis of bars bucketed by month, quarter or year: months ticked over a year or less, and lone bars
+    given their bucket's width."""
+    if label == "month":
+        fig.update_xaxes(**month_axis(buckets))
+    widen_lone_bars(fig, PERIOD_DAYS[label] * DAY_MS, stacked=stacked)
