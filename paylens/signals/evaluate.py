@@ -379,36 +379,12 @@ Fix = tuple[tuple[str, int, str, str], str, str, str]  # (hit key, action, stanc
 
 
 def load_corrections(path: str | Path, platform_ids: set[str]) -> list[Fix]:
-    """(hit key, action, stance, right platform) per row of a corrections CSV (either version of
-    data/corrections.csv's columns); InputError if bad."""
-    from paylens.store.corrections import COLUMNS, LEGACY_COLUMNS, check, hit_key, parse_hit_key
+    """(hit key, action, stance, right platform) per row of a corrections CSV, read and validated as the build reads
+    data/corrections.csv (either version of its columns); InputError names every bad row."""
+    from paylens.store.corrections import read_corrections_file
 
-    text = Path(path).read_text(encoding="utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    if tuple(reader.fieldnames or ()) not in (COLUMNS, LEGACY_COLUMNS):
-        raise InputError(f"{path}:1: bad header; expected {','.join(COLUMNS)}")
-    out, problems = [], []
-    for raw in reader:
-        where = f"{path}:{reader.line_num}"
-        try:
-            key = parse_hit_key(hit_key(raw["article_id"] or "", 0, raw["platform_id"] or "", raw["signal"] or ""),
-                                platform_ids, where)
-            right = raw.get("right_platform") or ""
-            errors = check(raw["action"] or "", raw["stance"] or "", raw["reason"] or "", raw["who"] or "", right,
-                           raw["platform_id"] or "", platform_ids)
-            idx = (raw["sentence_idx"] or "").strip()
-            if not (idx.isascii() and idx.isdigit()):
-                errors.append(f"sentence_idx {idx!r} is not a whole number")
-        except InputError as exc:
-            problems.extend(exc.problems)
-            continue
-        if errors:
-            problems.extend(f"{where}: {e}" for e in errors)
-            continue
-        out.append(((key[0], int(idx), key[2], key[3]), raw["action"], raw["stance"], right))
-    if problems:
-        raise InputError(problems)
-    return out
+    return [(c.key, c.action, c.stance, c.right_platform)
+            for c in read_corrections_file(Path(path), str(path), platform_ids)]
 
 
 def evaluate_corrections(corrections: Iterable[Fix], bodies: dict[str, str], extractor: Extractor) -> CorrectionsReport:

@@ -122,9 +122,11 @@ def check(action: str, stance: str, reason: str, who: str, right_platform: str =
 def read_corrections(data_dir: Path, platform_ids: set[str]) -> list[Correction]:
     """data/corrections.csv validated (no file: no corrections); InputError lists every bad row."""
     path = data_dir / FILE
-    if not path.is_file():
-        return []
-    name = f"data/{FILE}"
+    return read_corrections_file(path, f"data/{FILE}", platform_ids) if path.is_file() else []
+
+
+def read_corrections_file(path: Path, name: str, platform_ids: set[str]) -> list[Correction]:
+    """A corrections CSV (either version of the columns) validated; problems are named `name:LINE: ...`."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
